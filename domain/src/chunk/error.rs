@@ -1,0 +1,72 @@
+//! Why a command to a chunk was refused.
+
+use uuid::Uuid;
+
+use crate::entity::RecordKind;
+
+/// A refused chunk command. Nothing of the batch is recorded when any record is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChunkError {
+    /// The batch holds no record.
+    #[error("cannot record an empty batch")]
+    EmptyBatch,
+    /// The batch holds more records than one Bitrix24 batch call.
+    #[error("cannot record a batch of {size} records: a batch holds at most {limit}")]
+    BatchTooLarge {
+        /// Records in the batch.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The command names another run or kind than the chunk holds.
+    #[error(
+        "this chunk holds {held_kind} of migration {held_migration}; it cannot take {kind} of \
+         migration {migration_id}"
+    )]
+    WrongChunk {
+        /// The run the chunk belongs to.
+        held_migration: Uuid,
+        /// The kind it holds.
+        held_kind: RecordKind,
+        /// The run the command named.
+        migration_id: Uuid,
+        /// The kind the command named.
+        kind: RecordKind,
+    },
+    /// The same record appears twice in the batch.
+    #[error("amoCRM record {amo_id} appears twice in the batch")]
+    DuplicateInBatch {
+        /// The amoCRM id.
+        amo_id: u64,
+    },
+    /// The record already has an outcome in this run: recording it again would move it twice.
+    #[error("amoCRM record {amo_id} already has an outcome in this migration ({outcome})")]
+    AlreadySettled {
+        /// The amoCRM id.
+        amo_id: u64,
+        /// The outcome it has.
+        outcome: &'static str,
+    },
+    /// The batch would take the chunk past its capacity.
+    #[error("the chunk holds {held} records and can take {capacity}; a batch of {size} is too many")]
+    ChunkFull {
+        /// Records held.
+        held: usize,
+        /// Records in the batch.
+        size: usize,
+        /// The capacity.
+        capacity: usize,
+    },
+    /// A rollback names a record this run did not move.
+    #[error("cannot roll back amoCRM record {amo_id}: this migration did not move it")]
+    NotTransferred {
+        /// The amoCRM id.
+        amo_id: u64,
+    },
+    /// A rollback names a record already rolled back.
+    #[error("amoCRM record {amo_id} has been rolled back already")]
+    AlreadyRolledBack {
+        /// The amoCRM id.
+        amo_id: u64,
+    },
+}

@@ -1,0 +1,206 @@
+//! The `Chunk` aggregate: the per-record outcomes of a fixed slice of one kind of record of one
+//! run.
+//!
+//! A run's millions of per-record events are spread over chunks of at most
+//! [`CHUNK_CAPACITY`] records, so that loading a stream before a command stays cheap whatever
+//! the run's size. One command records one Bitrix24 batch: at most [`BATCH_LIMIT`] records.
+//! A record gets exactly one outcome per run (transferred, failed or outside the period), and a
+//! transferred record can be rolled back once.
+
+mod command;
+mod error;
+mod event;
+mod id;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use cqrs_es::Aggregate;
+use cqrs_es::event_sink::EventSink;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub use command::{ChunkCommand, RecordOutcome, RolledBack};
+pub use error::ChunkError;
+pub use event::{CHUNK_EVENT_VERSION, ChunkEvent, FailureCode};
+pub use id::{BATCH_LIMIT, CHUNK_CAPACITY, ChunkId, NotAChunkId};
+
+use crate::entity::RecordKind;
+
+/// Where one record of a chunk stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecordState {
+    /// Moved, with its Bitrix24 id.
+    Transferred(String),
+    /// Could not be moved.
+    Failed,
+    /// Left out by the period.
+    OutsidePeriod,
+    /// Moved, then deleted by a rollback.
+    RolledBack,
+}
+
+impl RecordState {
+    fn describe(&self) -> &'static str {
+        match self {
+            RecordState::Transferred(_) => "transferred",
+            RecordState::Failed => "failed",
+            RecordState::OutsidePeriod => "outside the period",
+            RecordState::RolledBack => "rolled back",
+        }
+    }
+}
+
+/// The state of one chunk, rebuilt from its events.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Chunk {
+    owner: Option<(Uuid, RecordKind)>,
+    records: BTreeMap<u64, RecordState>,
+}
+
+impl Chunk {
+    /// Where each record of the chunk stands, by amoCRM id.
+    pub fn records(&self) -> &BTreeMap<u64, RecordState> {
+        &self.records
+    }
+
+    /// The Bitrix24 ids of records moved and not yet rolled back, by amoCRM id.
+    pub fn transferred(&self) -> impl Iterator<Item = (u64, &str)> {
+        self.records.iter().filter_map(|(amo_id, state)| match state {
+            RecordState::Transferred(b24_id) => Some((*amo_id, b24_id.as_str())),
+            _ => None,
+        })
+    }
+
+    fn check_owner(&self, migration_id: Uuid, kind: RecordKind) -> Result<(), ChunkError> {
+        match self.owner {
+            Some((held_migration, held_kind))
+                if held_migration != migration_id || held_kind != kind =>
+            {
+                Err(ChunkError::WrongChunk { held_migration, held_kind, migration_id, kind })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn check_batch(&self, ids: impl Iterator<Item = u64>) -> Result<usize, ChunkError> {
+        let mut seen = BTreeSet::new();
+        for amo_id in ids {
+            if !seen.insert(amo_id) {
+                return Err(ChunkError::DuplicateInBatch { amo_id });
+            }
+        }
+
+        match seen.len() {
+            0 => Err(ChunkError::EmptyBatch),
+            size if size > BATCH_LIMIT => {
+                Err(ChunkError::BatchTooLarge { size, limit: BATCH_LIMIT })
+            }
+            size => Ok(size),
+        }
+    }
+
+    fn decide(&self, command: ChunkCommand) -> Result<Vec<ChunkEvent>, ChunkError> {
+        match command {
+            ChunkCommand::RecordBatch { migration_id, kind, outcomes, at } => {
+                self.check_owner(migration_id, kind)?;
+                let size = self.check_batch(outcomes.iter().map(RecordOutcome::amo_id))?;
+                for outcome in &outcomes {
+                    let amo_id = outcome.amo_id();
+                    if let Some(state) = self.records.get(&amo_id) {
+                        return Err(ChunkError::AlreadySettled {
+                            amo_id,
+                            outcome: state.describe(),
+                        });
+                    }
+                }
+                if self.records.len() + size > CHUNK_CAPACITY {
+                    return Err(ChunkError::ChunkFull {
+                        held: self.records.len(),
+                        size,
+                        capacity: CHUNK_CAPACITY,
+                    });
+                }
+
+                let events = outcomes
+                    .into_iter()
+                    .map(|outcome| match outcome {
+                        RecordOutcome::Transferred { amo_id, b24_id } => {
+                            ChunkEvent::RecordTransferred { migration_id, kind, amo_id, b24_id, at }
+                        }
+                        RecordOutcome::Failed { amo_id, code, message } => {
+                            ChunkEvent::RecordFailed { migration_id, kind, amo_id, code, message, at }
+                        }
+                        RecordOutcome::OutsidePeriod { amo_id } => {
+                            ChunkEvent::RecordOutsidePeriod { migration_id, kind, amo_id, at }
+                        }
+                    })
+                    .collect();
+                Ok(events)
+            }
+
+            ChunkCommand::RollBackBatch { migration_id, kind, records, at } => {
+                self.check_owner(migration_id, kind)?;
+                self.check_batch(records.iter().map(|record| record.amo_id))?;
+
+                let mut events = Vec::with_capacity(records.len());
+                for RolledBack { amo_id, already_gone } in records {
+                    let b24_id = match self.records.get(&amo_id) {
+                        Some(RecordState::Transferred(b24_id)) => b24_id.clone(),
+                        Some(RecordState::RolledBack) => {
+                            return Err(ChunkError::AlreadyRolledBack { amo_id });
+                        }
+                        _ => return Err(ChunkError::NotTransferred { amo_id }),
+                    };
+                    events.push(ChunkEvent::RecordRolledBack {
+                        migration_id,
+                        kind,
+                        amo_id,
+                        b24_id,
+                        already_gone,
+                        at,
+                    });
+                }
+                Ok(events)
+            }
+        }
+    }
+}
+
+impl Aggregate for Chunk {
+    const TYPE: &'static str = "Chunk";
+    type Command = ChunkCommand;
+    type Event = ChunkEvent;
+    type Error = ChunkError;
+    type Services = ();
+
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        _services: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
+        for event in self.decide(command)? {
+            sink.write(event, self).await;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        let (migration_id, kind, amo_id, state) = match event {
+            ChunkEvent::RecordTransferred { migration_id, kind, amo_id, b24_id, .. } => {
+                (migration_id, kind, amo_id, RecordState::Transferred(b24_id))
+            }
+            ChunkEvent::RecordFailed { migration_id, kind, amo_id, .. } => {
+                (migration_id, kind, amo_id, RecordState::Failed)
+            }
+            ChunkEvent::RecordOutsidePeriod { migration_id, kind, amo_id, .. } => {
+                (migration_id, kind, amo_id, RecordState::OutsidePeriod)
+            }
+            ChunkEvent::RecordRolledBack { migration_id, kind, amo_id, .. } => {
+                (migration_id, kind, amo_id, RecordState::RolledBack)
+            }
+        };
+        self.owner.get_or_insert((migration_id, kind));
+        self.records.insert(amo_id, state);
+    }
+}
