@@ -1,0 +1,284 @@
+//! [`Connection`]: an authorised, paced, retried GET against one account, and the
+//! classification of every answer into data or an [`AmoError`].
+//!
+//! Per call: 204 is "nothing" (not an error); 401 triggers one refresh and one resend;
+//! 429 pauses the whole account (honouring a `retry_after` body, capped) and resends;
+//! 5xx and timeouts back off and resend; 402 and 403 stop at once. After a 403 with a
+//! gateway page (the account's API is blocked) the connection refuses every further
+//! call without sending it: each extra request would only prolong the block.
+
+use std::sync::OnceLock;
+
+use reqwest::Response;
+use reqwest::header::ACCEPT;
+use secrecy::ExposeSecret;
+use serde::de::DeserializeOwned;
+use tracing::{Instrument, debug, info_span, warn};
+use url::Url;
+
+use crate::address::AccountAddress;
+use crate::auth::session::Authenticator;
+use crate::config::ClientConfig;
+use crate::error::{AmoError, Attempt};
+use crate::problem::{Problem, describe, excerpt, is_html};
+use crate::transport::{RawReply, Transport, content_type};
+
+/// Everything needed to call one account.
+#[derive(Debug)]
+pub(crate) struct Connection {
+    pub(crate) address: AccountAddress,
+    pub(crate) transport: Transport,
+    pub(crate) auth: Authenticator,
+    pub(crate) config: ClientConfig,
+    /// Set by the first 403 block; every later call fails with it.
+    blocked: OnceLock<String>,
+}
+
+impl Connection {
+    /// A connection to `address` authorised by `auth`.
+    pub(crate) fn new(
+        address: AccountAddress,
+        transport: Transport,
+        auth: Authenticator,
+        config: ClientConfig,
+    ) -> Self {
+        Self {
+            address,
+            transport,
+            auth,
+            config,
+            blocked: OnceLock::new(),
+        }
+    }
+
+    /// GETs `url`; `Ok(None)` on 204 No Content, `Ok(Some(reply))` on any other 2xx.
+    pub(crate) async fn get(&self, url: &Url) -> Result<Option<RawReply>, AmoError> {
+        let attempt = attempt_for(url);
+        let span = info_span!("amocrm.get", host = self.address.host(), path = %attempt.path);
+
+        async {
+            let response = self.send_with_retries(url, &attempt).await?;
+            let reply = read_reply(response).await.map_err(|e| AmoError::Network {
+                attempt: attempt.clone(),
+                detail: e.without_url().to_string(),
+                attempts: 1,
+            })?;
+            if reply.status.as_u16() == 204 {
+                return Ok(None);
+            }
+            Ok(Some(reply))
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// GETs `url` and returns the successful response unread (for downloads).
+    pub(crate) async fn get_streaming(&self, url: &Url) -> Result<Response, AmoError> {
+        let attempt = attempt_for(url);
+        let span = info_span!("amocrm.download", host = url.host_str().unwrap_or_default());
+        self.send_with_retries(url, &attempt).instrument(span).await
+    }
+
+    /// GETs `url` and reads it as `T`; `Ok(None)` on 204.
+    pub(crate) async fn get_json<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        what: &str,
+    ) -> Result<Option<T>, AmoError> {
+        let Some(reply) = self.get(url).await? else {
+            return Ok(None);
+        };
+        parse_json(&attempt_for(url), &reply, what).map(Some)
+    }
+
+    /// Sends until an answer is final: success, 204, or an error no retry can fix.
+    async fn send_with_retries(&self, url: &Url, attempt: &Attempt) -> Result<Response, AmoError> {
+        let policy = &self.config.retry;
+        let mut faults = 0;
+        let mut limited = 0;
+        let mut refreshed = false;
+
+        loop {
+            if let Some(detail) = self.blocked.get() {
+                return Err(AmoError::AccountBlocked {
+                    attempt: attempt.clone(),
+                    detail: format!("{detail} (an earlier request was refused; not sent)"),
+                });
+            }
+
+            let token = self.auth.bearer(&self.transport, &self.address).await?;
+            let request = self
+                .transport
+                .http()
+                .get(url.clone())
+                .bearer_auth(token.expose_secret())
+                .header(ACCEPT, "application/hal+json, application/json");
+
+            let sent = self.transport.send_streaming(request).await;
+            let sent = match sent {
+                Ok(response) if response.status().is_success() => return Ok(response),
+                Ok(response) => read_reply(response).await,
+                Err(e) => Err(e),
+            };
+            let reply = match sent {
+                Ok(reply) => reply,
+                Err(e) => {
+                    faults += 1;
+                    let detail = e.without_url().to_string();
+                    if faults >= policy.max_attempts {
+                        return Err(AmoError::Network {
+                            attempt: attempt.clone(),
+                            detail,
+                            attempts: faults,
+                        });
+                    }
+                    warn!(attempt = faults, %detail, "no answer from amoCRM, retrying");
+                    tokio::time::sleep(policy.backoff(faults)).await;
+                    continue;
+                }
+            };
+
+            let status = reply.status.as_u16();
+            debug!(status, "amoCRM answered");
+            match status {
+                401 => {
+                    let retry = !refreshed
+                        && self
+                            .auth
+                            .recover_from_unauthorized(&token, &self.transport, &self.address)
+                            .await?;
+                    if !retry {
+                        return Err(AmoError::Unauthorized {
+                            attempt: attempt.clone(),
+                            detail: describe(&reply),
+                        });
+                    }
+                    refreshed = true;
+                }
+                429 => {
+                    limited += 1;
+                    let asked = Problem::parse(&reply).and_then(|p| p.retry_after());
+                    if limited >= policy.max_rate_limited_attempts {
+                        return Err(AmoError::RateLimited {
+                            attempt: attempt.clone(),
+                            attempts: limited,
+                            retry_after: asked,
+                        });
+                    }
+                    let pause = asked
+                        .unwrap_or_else(|| policy.backoff(limited))
+                        .min(policy.max_backoff);
+                    warn!(
+                        attempt = limited,
+                        pause_ms = pause.as_millis() as u64,
+                        "429 from amoCRM"
+                    );
+                    self.transport.limiter().pause(pause);
+                }
+                402 => {
+                    return Err(AmoError::PaymentRequired {
+                        attempt: attempt.clone(),
+                        detail: describe(&reply),
+                    });
+                }
+                403 if is_html(&reply) => {
+                    let detail = describe(&reply);
+                    let _ = self.blocked.set(detail.clone());
+                    return Err(AmoError::AccountBlocked {
+                        attempt: attempt.clone(),
+                        detail,
+                    });
+                }
+                403 => {
+                    return Err(AmoError::Forbidden {
+                        attempt: attempt.clone(),
+                        detail: describe(&reply),
+                    });
+                }
+                500..=599 => {
+                    faults += 1;
+                    if faults >= policy.max_attempts {
+                        return Err(AmoError::ServerError {
+                            attempt: attempt.clone(),
+                            status,
+                            detail: describe(&reply),
+                            attempts: faults,
+                        });
+                    }
+                    warn!(attempt = faults, status, "amoCRM failed, retrying");
+                    tokio::time::sleep(policy.backoff(faults)).await;
+                }
+                _ => {
+                    return Err(AmoError::Rejected {
+                        attempt: attempt.clone(),
+                        status,
+                        detail: describe(&reply),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Reads a response to the end.
+async fn read_reply(response: Response) -> Result<RawReply, reqwest::Error> {
+    let status = response.status();
+    let content_type = content_type(&response);
+    let body = response.bytes().await?.to_vec();
+
+    Ok(RawReply {
+        status,
+        content_type,
+        body,
+    })
+}
+
+/// The attempt label of a GET on `url`: its path and query, never its host.
+pub(crate) fn attempt_for(url: &Url) -> Attempt {
+    let path = match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    };
+    Attempt::new("GET", path)
+}
+
+/// Reads `body` as `T`, naming the JSON path that did not fit.
+pub(crate) fn parse_json<T: DeserializeOwned>(
+    attempt: &Attempt,
+    reply: &RawReply,
+    what: &str,
+) -> Result<T, AmoError> {
+    let body = reply.body.as_slice();
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
+            return AmoError::NotJson {
+                attempt: attempt.clone(),
+                status: reply.status.as_u16(),
+                content_type: reply.content_type.clone().unwrap_or_else(|| "none".into()),
+                length: body.len(),
+                excerpt: excerpt(body),
+            };
+        }
+        AmoError::Schema {
+            attempt: attempt.clone(),
+            record: what.to_owned(),
+            path: e.path().to_string(),
+            detail: e.into_inner().to_string(),
+        }
+    })
+}
+
+/// Reads an already parsed JSON value as `T`, naming the JSON path that did not fit.
+pub(crate) fn from_value<T: DeserializeOwned>(
+    attempt: &Attempt,
+    value: serde_json::Value,
+    what: &str,
+) -> Result<T, AmoError> {
+    serde_path_to_error::deserialize(value).map_err(|e| AmoError::Schema {
+        attempt: attempt.clone(),
+        record: what.to_owned(),
+        path: e.path().to_string(),
+        detail: e.into_inner().to_string(),
+    })
+}
