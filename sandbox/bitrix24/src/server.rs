@@ -1,0 +1,313 @@
+//! The HTTP side: the router, the REST entry point with its portal-wide checks (domain move,
+//! HTTPS, deleted portal, REST off, leaky bucket, authentication), and Drive transfers.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use serde_json::{Map, Value};
+
+use crate::api_error::ApiError;
+use crate::auth::{Caller, oauth_server};
+use crate::batch::run_batch;
+use crate::envelope::{success, time_block};
+use crate::methods::disk::{file_view, store_file};
+use crate::php::json::php_json;
+use crate::pipeline::{log_call, run_method};
+use crate::request::{RestRequest, parse_path, read};
+use crate::world::{SharedWorld, World, lock};
+
+/// The whole router: REST, auth server, Drive transfers and the control API.
+pub fn router(world: SharedWorld) -> Router {
+    Router::new()
+        .route("/rest/{*path}", any(rest))
+        .route("/oauth/token/", any(oauth_server::token))
+        .route("/oauth/token", any(oauth_server::token))
+        .route("/oauth/rest/app.info", get(oauth_server::server_app_info))
+        .route(
+            "/oauth/rest/app.info.json",
+            get(oauth_server::server_app_info),
+        )
+        .route("/disk/download/{id}", get(download))
+        .route("/disk/upload/{token}", post(upload))
+        .merge(crate::control_http::router())
+        .with_state(world)
+}
+
+/// A JSON reply in PHP's encoding.
+fn json_reply(status: u16, body: Value) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let text = php_json(body).to_string();
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        text,
+    )
+        .into_response()
+}
+
+fn error_reply(error: &ApiError) -> Response {
+    json_reply(error.status, error.body())
+}
+
+/// Host header of the request, falling back to the listening address.
+fn host_of(headers: &HeaderMap, world: &World) -> String {
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(String::from)
+        .unwrap_or_else(|| world.listen_host.clone())
+}
+
+/// Portal-wide refusals that come before authentication.
+fn portal_gate(world: &mut World, ip: &str) -> Result<(), ApiError> {
+    if world.config.require_https {
+        return Err(ApiError::new(400, "INVALID_REQUEST", "Https required"));
+    }
+    if let Some(status) = world.modes.portal_deleted {
+        return Err(ApiError::new(
+            status,
+            "PORTAL_DELETED",
+            "Portal was deleted",
+        ));
+    }
+    if world.modes.rest_disabled {
+        return Err(ApiError::new(
+            403,
+            "ACCESS_DENIED",
+            "REST API is available only on commercial plans",
+        ));
+    }
+
+    let limits = world.limits();
+    let now = world.bucket_now();
+    if !world
+        .bucket
+        .admit(ip, now, limits.bucket_capacity, limits.bucket_drain_per_sec)
+    {
+        return Err(ApiError::new(
+            503,
+            "QUERY_LIMIT_EXCEEDED",
+            "Too many requests",
+        ));
+    }
+    Ok(())
+}
+
+/// Who the request authenticates as.
+fn authenticate(world: &World, request: &RestRequest) -> Result<Caller, ApiError> {
+    let caller = if let Some((user, code)) = &request.webhook {
+        let user: u64 = user
+            .parse()
+            .map_err(|_| ApiError::new(401, "NO_AUTH_FOUND", "Wrong authorization data"))?;
+        Caller::Webhook(world.auth.check_webhook(user, code)?)
+    } else {
+        let Some(token) = &request.token else {
+            return Err(ApiError::new(
+                401,
+                "NO_AUTH_FOUND",
+                "Wrong authorization data",
+            ));
+        };
+        Caller::App(world.auth.check_token(token, world.now())?)
+    };
+
+    let active = world
+        .portal
+        .users
+        .get(&caller.user_id())
+        .is_some_and(|u| u.active);
+    if !active {
+        return Err(ApiError::new(
+            401,
+            "authorization_error",
+            "Unable to authorize user",
+        ));
+    }
+    Ok(caller)
+}
+
+/// `/rest/...`: every REST call.
+async fn rest(
+    State(world): State<SharedWorld>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut world = lock(&world);
+    let host = host_of(&headers, &world);
+
+    if world.old_domains.contains(&host) {
+        let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+        let location = format!("http://{}{}{query}", world.domain, uri.path());
+        let location = HeaderValue::from_str(&location).unwrap_or(HeaderValue::from_static("/"));
+        return (StatusCode::FOUND, [(header::LOCATION, location)]).into_response();
+    }
+
+    let Some((webhook, method)) = parse_path(uri.path()) else {
+        return error_reply(&ApiError::method_not_found());
+    };
+    let request = read(
+        method,
+        webhook,
+        uri.query().unwrap_or_default(),
+        &headers,
+        &body,
+    );
+    let _span = tracing::debug_span!("rest_call", method = %request.method).entered();
+
+    let ip = peer.ip().to_string();
+    let caller = portal_gate(&mut world, &ip).and_then(|()| authenticate(&world, &request));
+    let caller = match caller {
+        Ok(caller) => caller,
+        Err(error) => {
+            let params = request.params.clone();
+            log_call(
+                &mut world,
+                "none",
+                &request.method,
+                &params,
+                false,
+                error.status,
+                Some(error.code.clone()),
+            );
+            return error_reply(&error);
+        }
+    };
+
+    if request.method == "batch" {
+        let started = world.now();
+        let output = run_batch(
+            &mut world,
+            &caller,
+            &host,
+            &request.params,
+            &request.cmd_order,
+        );
+        let time = time_block(started, world.now(), None);
+        log_call(
+            &mut world,
+            &caller.label(),
+            "batch",
+            &Map::new(),
+            false,
+            200,
+            None,
+        );
+        return json_reply(200, success(&output, time));
+    }
+
+    let outcome = run_method(
+        &mut world,
+        &caller,
+        &host,
+        &request.method,
+        &request.params,
+        false,
+    );
+    match outcome.result {
+        Ok(output) => json_reply(200, success(&output, outcome.time)),
+        Err(error) => error_reply(&error),
+    }
+}
+
+/// `GET /disk/download/{id}`: a stored file's bytes.
+async fn download(State(world): State<SharedWorld>, Path(id): Path<u64>) -> Response {
+    let world = lock(&world);
+    match world.portal.files.get(&id) {
+        Some(file) => (StatusCode::OK, file.content.clone()).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// The first file part of a `multipart/form-data` body: (file name, bytes).
+fn first_file_part(content_type: &str, body: &[u8]) -> Option<(String, Vec<u8>)> {
+    let boundary = content_type.split("boundary=").nth(1)?.trim_matches('"');
+    let delimiter = format!("--{boundary}");
+    let text = body;
+    let mut parts = Vec::new();
+    let mut start = 0;
+    while let Some(found) = find(&text[start..], delimiter.as_bytes()) {
+        parts.push(start + found);
+        start += found + delimiter.len();
+    }
+    for pair in parts.windows(2) {
+        let part = &text[pair[0] + delimiter.len()..pair[1]];
+        let head_end = find(part, b"\r\n\r\n")?;
+        let head = String::from_utf8_lossy(&part[..head_end]);
+        let Some(name_at) = head.find("filename=\"") else {
+            continue;
+        };
+        let name: String = head[name_at + 10..]
+            .chars()
+            .take_while(|c| *c != '"')
+            .collect();
+        let mut content = part[head_end + 4..].to_vec();
+        if content.ends_with(b"\r\n") {
+            content.truncate(content.len() - 2);
+        }
+        return Some((name, content));
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+/// `POST /disk/upload/{token}`: the second step of the `uploadUrl` flow.
+async fn upload(
+    State(world): State<SharedWorld>,
+    Path(token): Path<String>,
+    RawQuery(_query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut world = lock(&world);
+    let host = host_of(&headers, &world);
+    let Some((folder, name, user)) = world.uploads.remove(&token) else {
+        return error_reply(&ApiError::new(
+            400,
+            "ERROR_NOT_FOUND",
+            "Upload link is not valid",
+        ));
+    };
+
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let (part_name, bytes) = if content_type.starts_with("multipart/") {
+        first_file_part(&content_type, &body).unwrap_or_default()
+    } else {
+        (String::new(), body.to_vec())
+    };
+    let name = if name.is_empty() { part_name } else { name };
+    if name.is_empty() {
+        return error_reply(&ApiError::argument("NAME", "File name is not specified"));
+    }
+
+    let id = store_file(&mut world, folder, &name, bytes, user);
+    let view = world
+        .portal
+        .files
+        .get(&id)
+        .map(|f| file_view(f, &host))
+        .unwrap_or_default();
+    let now = world.now();
+    json_reply(
+        200,
+        success(
+            &crate::methods::Output::of(view),
+            time_block(now, now, None),
+        ),
+    )
+}
