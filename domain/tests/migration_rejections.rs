@@ -302,3 +302,12 @@ fn the_table_and_the_allowed_list_cover_every_command_at_every_point_once() {
         }
     }
 }
+
+#[test]
+fn points_reach_the_status_they_are_named_after() {
+    for point in Point::ALL {
+        let rebuilt = support::replay(point.history());
+
+        assert_eq!(rebuilt.status(), point.status(), "{}", point.name());
+    }
+}
