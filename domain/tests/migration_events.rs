@@ -209,7 +209,11 @@ fn an_interruption_keeps_the_json_shape_stored_streams_hold() {
     let expected: Value = json!({
         "MigrationInterrupted": {
             "phase": "transferring",
-            "reason": { "kind": "required_field", "entity": "contacts", "field": "UF_CRM_PASSPORT" },
+            "reason": {
+                "kind": "required_field",
+                "entity": "contacts",
+                "field": "UF_CRM_PASSPORT"
+            },
             "at": "2026-03-02T09:07:30Z"
         }
     });
