@@ -11,6 +11,8 @@ use tracing::info;
 
 use crate::address::AccountAddress;
 use crate::auth::OAuthApp;
+use crate::auth::api_key::LegacyKey;
+use crate::auth::legacy::LegacySession;
 use crate::auth::oauth::{Grant, request_tokens};
 use crate::auth::session::{Authenticator, OAuthSession};
 use crate::auth::tokens::TokenStore;
@@ -112,6 +114,26 @@ impl AmoClient {
         })
     }
 
+    /// A client using a legacy login and API key session (A4, accounts connected before
+    /// July 2020). The session opens on the first call and re-opens once after a 401.
+    /// Where amoCRM refuses key sessions, convert the key with
+    /// [`crate::request_code_for_api_key`] and connect with the code instead.
+    ///
+    /// # Errors
+    /// Only when the HTTP client cannot be built.
+    pub fn with_legacy_key(
+        address: AccountAddress,
+        key: LegacyKey,
+        config: ClientConfig,
+    ) -> Result<Self, AmoError> {
+        let transport = transport(&config)?;
+        let auth = Authenticator::Legacy(Box::new(LegacySession::new(key)));
+        let conn = Connection::new(address, transport, auth, config);
+        Ok(Self {
+            conn: Arc::new(conn),
+        })
+    }
+
     fn from_parts(
         address: AccountAddress,
         app: OAuthApp,
@@ -141,7 +163,7 @@ impl AmoClient {
     pub fn oauth_app(&self) -> Option<&OAuthApp> {
         match &self.conn.auth {
             Authenticator::OAuth(session) => Some(session.app()),
-            Authenticator::LongLived(_) => None,
+            Authenticator::LongLived(_) | Authenticator::Legacy(_) => None,
         }
     }
 

@@ -100,7 +100,8 @@ impl AmoClient {
         uuid: &str,
     ) -> Result<Option<DriveFile>, AmoError> {
         let mut url = self.trusted_url(drive_url)?;
-        url.set_path(&format!("/v1.0/files/{uuid}"));
+        let path = format!("{}/v1.0/files/{uuid}", url.path().trim_end_matches('/'));
+        url.set_path(&path);
         self.conn.get_json(&url, "the drive file").await
     }
 

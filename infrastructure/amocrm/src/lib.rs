@@ -6,7 +6,7 @@
 //! - [`address`]: which account, on `*.amocrm.ru`, `*.amocrm.com`, `*.kommo.com`, or any
 //!   base URL for tests;
 //! - [`auth`]: OAuth code exchange, refresh with rotation through a [`TokenStore`],
-//!   long-lived tokens, legacy API-key conversion;
+//!   long-lived tokens, legacy login + API key (a key session, or conversion to OAuth);
 //! - [`client`]: [`AmoClient`], one method per entity;
 //! - [`paging`]: the constant-memory [`RecordStream`];
 //! - [`counting`]: totals and in-period counts;

@@ -11,7 +11,6 @@ use std::sync::OnceLock;
 
 use reqwest::Response;
 use reqwest::header::ACCEPT;
-use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 use tracing::{Instrument, debug, info_span, warn};
 use url::Url;
@@ -106,13 +105,13 @@ impl Connection {
                 });
             }
 
-            let token = self.auth.bearer(&self.transport, &self.address).await?;
+            let credential = self.auth.credential(&self.transport, &self.address).await?;
             let request = self
                 .transport
                 .http()
                 .get(url.clone())
-                .bearer_auth(token.expose_secret())
                 .header(ACCEPT, "application/hal+json, application/json");
+            let request = credential.apply(request);
 
             let sent = self.transport.send_streaming(request).await;
             let sent = match sent {
@@ -145,7 +144,7 @@ impl Connection {
                     let retry = !refreshed
                         && self
                             .auth
-                            .recover_from_unauthorized(&token, &self.transport, &self.address)
+                            .recover_from_unauthorized(&credential, &self.transport, &self.address)
                             .await?;
                     if !retry {
                         return Err(AmoError::Unauthorized {
@@ -221,7 +220,7 @@ impl Connection {
 }
 
 /// Reads a response to the end.
-async fn read_reply(response: Response) -> Result<RawReply, reqwest::Error> {
+pub(crate) async fn read_reply(response: Response) -> Result<RawReply, reqwest::Error> {
     let status = response.status();
     let content_type = content_type(&response);
     let body = response.bytes().await?.to_vec();

@@ -1,13 +1,12 @@
-//! Legacy key authorisation (A4): accounts connected before July 2020 with a login and
-//! an API key.
+//! Converting a legacy API key into an OAuth code (A4), the way amoCRM documents for
+//! accounts connected before July 2020.
 //!
-//! amoCRM no longer accepts the key on API calls (the v1/v2 session login is gone for
-//! API v4). What it offers instead is a one-time conversion: `POST
-//! /oauth2/exchange_api_key` with the login, the key and the integration's id and secret
-//! answers 202, and amoCRM then delivers an ordinary authorisation code to the
+//! `POST /oauth2/exchange_api_key` with the login, the key and the integration's id and
+//! secret answers 202, and amoCRM then delivers an ordinary authorisation code to the
 //! integration's redirect address (with `from_exchange=1`). The server that receives it
 //! continues with [`crate::AmoClient::connect_with_code`]. amoCRM allows one conversion
-//! per user and integration every 5 minutes and answers 429 otherwise.
+//! per user and integration every 5 minutes and answers 429 otherwise. The alternative
+//! for accounts that still accept key sessions is [`crate::AmoClient::with_legacy_key`].
 
 use std::time::Duration;
 

@@ -13,6 +13,7 @@ use tracing::{info, warn};
 
 use crate::address::AccountAddress;
 use crate::auth::OAuthApp;
+use crate::auth::legacy::LegacySession;
 use crate::auth::oauth::{Grant, TOKEN_PATH, request_tokens};
 use crate::auth::tokens::{TokenPair, TokenStore};
 use crate::clock::Clock;
@@ -27,6 +28,27 @@ pub(crate) enum Authenticator {
     OAuth(Box<OAuthSession>),
     /// A long-lived token pasted by the user: never refreshed; a 401 is final.
     LongLived(SecretString),
+    /// A legacy login + API key session, re-opened once after a 401.
+    Legacy(Box<LegacySession>),
+}
+
+/// What authorises one request.
+#[derive(Debug, Clone)]
+pub(crate) enum Credential {
+    /// `Authorization: Bearer ...`.
+    Bearer(SecretString),
+    /// `Cookie: ...` of a legacy session.
+    Cookie(SecretString),
+}
+
+impl Credential {
+    /// Adds the credential to `request`.
+    pub(crate) fn apply(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match self {
+            Self::Bearer(token) => request.bearer_auth(token.expose_secret()),
+            Self::Cookie(cookie) => request.header(reqwest::header::COOKIE, cookie.expose_secret()),
+        }
+    }
 }
 
 /// The state of an OAuth connection.
@@ -75,14 +97,21 @@ impl OAuthSession {
 }
 
 impl Authenticator {
-    /// The access token to send now, refreshed first if it is about to expire.
-    pub(crate) async fn bearer(
+    /// The credential to send now: an access token refreshed first if it is about to
+    /// expire, a long-lived token, or a legacy session cookie.
+    pub(crate) async fn credential(
         &self,
         transport: &Transport,
         address: &AccountAddress,
-    ) -> Result<SecretString, AmoError> {
+    ) -> Result<Credential, AmoError> {
         let session = match self {
-            Self::LongLived(token) => return Ok(token.clone()),
+            Self::LongLived(token) => return Ok(Credential::Bearer(token.clone())),
+            Self::Legacy(legacy) => {
+                return legacy
+                    .cookie(transport, address)
+                    .await
+                    .map(Credential::Cookie);
+            }
             Self::OAuth(session) => session,
         };
         let mut state = session.state.lock().await;
@@ -106,20 +135,24 @@ impl Authenticator {
             refresh(session, &mut state, transport, address).await?;
         }
 
-        current_access(&state)
+        current_access(&state).map(Credential::Bearer)
     }
 
     /// Called after a 401 on a request sent with `used`. Returns whether a retry with a
-    /// new token makes sense (false for long-lived tokens).
+    /// new credential makes sense (false for long-lived tokens).
     pub(crate) async fn recover_from_unauthorized(
         &self,
-        used: &SecretString,
+        used: &Credential,
         transport: &Transport,
         address: &AccountAddress,
     ) -> Result<bool, AmoError> {
-        let session = match self {
-            Self::LongLived(_) => return Ok(false),
-            Self::OAuth(session) => session,
+        let (session, used) = match (self, used) {
+            (Self::OAuth(session), Credential::Bearer(used)) => (session, used),
+            (Self::Legacy(legacy), Credential::Cookie(used)) => {
+                legacy.forget(used).await;
+                return Ok(true);
+            }
+            _ => return Ok(false),
         };
         let mut state = session.state.lock().await;
 
