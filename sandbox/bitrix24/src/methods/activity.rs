@@ -201,11 +201,15 @@ fn add(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResul
 
     let mut files = Vec::new();
     for item in param(&fields, "FILES").map(list_items).unwrap_or_default() {
-        if let Some((name, bytes)) = decode_file(&item) {
-            let file = store_attachment(world, &name, bytes, ctx.caller.user_id());
-            files.push(
-                json!({"id": file, "url": format!("http://{}/disk/download/{file}", ctx.host)}),
-            );
+        let file = match decode_file(&item) {
+            Some((name, bytes)) => {
+                Some(store_attachment(world, &name, bytes, ctx.caller.user_id()))
+            }
+            None => existing_drive_file(world, &item),
+        };
+        if let Some(file) = file {
+            let url = format!("http://{}/disk/download/{file}", ctx.host);
+            files.push(json!({"id": file, "url": url}));
         }
     }
     record.insert("FILES".to_string(), Value::Array(files));
@@ -217,6 +221,16 @@ fn add(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResul
     }
     world.portal.activities.insert(id, record);
     Ok(Output::of(json!(id)))
+}
+
+/// A Drive file given as `{id: N}` or `"n{N}"` that exists on the portal.
+fn existing_drive_file(world: &World, item: &Value) -> Option<u64> {
+    let id = match item {
+        Value::Object(map) => param(map, "id").and_then(as_i64),
+        other => scalar_text(other).and_then(|t| t.trim_start_matches('n').parse().ok()),
+    }?;
+    let id = u64::try_from(id).ok()?;
+    world.portal.files.contains_key(&id).then_some(id)
 }
 
 fn write_common(record: &mut Record, fields: &Map<String, Value>) {
