@@ -10,8 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::Value;
 
+use crate::body::RequestBody;
 use crate::classify::classify_refusal;
 use crate::client::{B24Client, Request, decode_result, is_read_method};
 use crate::envelope::CallTime;
@@ -114,8 +115,8 @@ impl Batch {
         self.commands.iter().map(|command| command.key.as_str())
     }
 
-    /// The `cmd` map as the portal expects it.
-    fn cmd(&self) -> serde_json::Map<String, Value> {
+    /// The `cmd` entries as the portal expects them, in the caller's order.
+    fn cmd(&self) -> Vec<(String, String)> {
         self.commands
             .iter()
             .map(|command| {
@@ -125,7 +126,7 @@ impl Batch {
                 } else {
                     format!("{}?{query}", command.method)
                 };
-                (command.key.clone(), Value::String(line))
+                (command.key.clone(), line)
             })
             .collect()
     }
@@ -287,11 +288,12 @@ impl B24Client {
             .commands
             .iter()
             .all(|command| is_read_method(&command.method));
-        let params = json!({"halt": u8::from(batch.halt), "cmd": batch.cmd()});
-
         let request = Request {
             method: "batch",
-            params,
+            body: RequestBody::Batch {
+                halt: batch.halt,
+                commands: batch.cmd(),
+            },
             read,
             spends: spends.into_iter().collect(),
         };

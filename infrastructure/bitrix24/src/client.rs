@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
-use reqwest::header::{ACCEPT, HeaderMap, LOCATION};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, LOCATION};
 use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tracing::Instrument;
 use url::Url;
 
+use crate::body::RequestBody;
 use crate::classify::{Refusal, classify_refusal, refusal_kind};
 use crate::clock::{Clock, SystemClock};
 use crate::config::ClientConfig;
@@ -102,8 +103,8 @@ impl ClientBuilder {
 pub(crate) struct Request<'a> {
     /// The REST method (`batch` for batches).
     pub(crate) method: &'a str,
-    /// The parameters (an object).
-    pub(crate) params: Value,
+    /// The parameters.
+    pub(crate) body: RequestBody,
     /// Whether repeating the call cannot change data.
     pub(crate) read: bool,
     /// The methods whose operating budget this call spends (the sub-methods of a batch).
@@ -165,7 +166,7 @@ impl B24Client {
     pub async fn call(&self, method: &str, params: Value) -> B24Result<Envelope> {
         let request = Request {
             method,
-            params,
+            body: RequestBody::Params(params),
             read: is_read_method(method),
             spends: vec![method.to_owned()],
         };
@@ -201,12 +202,13 @@ impl B24Client {
             inner.shaper.acquire().await;
             attempts += 1;
 
-            let (url, body, generation) = self.prepare(method, &request.params).await?;
+            let (url, body, generation) = self.prepare(method, &request.body).await?;
             let sent = inner
                 .http
                 .post(url)
                 .header(ACCEPT, "application/json")
-                .json(&body)
+                .header(CONTENT_TYPE, "application/json")
+                .body(body)
                 .send()
                 .await;
 
@@ -336,20 +338,9 @@ impl B24Client {
     }
 
     /// The URL and JSON body of one attempt, with the credentials of the moment.
-    async fn prepare(&self, method: &str, params: &Value) -> B24Result<(Url, Value, u64)> {
-        let mut body = match params {
-            Value::Object(map) => map.clone(),
-            Value::Null => Map::new(),
-            _ => {
-                return Err(B24Error::InvalidRequest {
-                    method: method.to_owned(),
-                    detail: "parameters must be a JSON object".to_owned(),
-                });
-            }
-        };
-
+    async fn prepare(&self, method: &str, body: &RequestBody) -> B24Result<(Url, Vec<u8>, u64)> {
         match &self.inner.access {
-            Access::Webhook(hook) => Ok((hook.method_url(method)?, Value::Object(body), 0)),
+            Access::Webhook(hook) => Ok((hook.method_url(method)?, body.encode(method, None)?, 0)),
             Access::OAuth(session) => {
                 let credentials = session.credentials().await?;
                 let url =
@@ -360,9 +351,9 @@ impl B24Client {
                             method: method.to_owned(),
                             detail: "the method name does not form a valid URL".to_owned(),
                         })?;
-                let token = credentials.access_token.expose_secret().to_owned();
-                body.insert("auth".to_owned(), Value::String(token));
-                Ok((url, Value::Object(body), credentials.generation))
+                let token = credentials.access_token.expose_secret();
+                let bytes = body.encode(method, Some(token))?;
+                Ok((url, bytes, credentials.generation))
             }
         }
     }

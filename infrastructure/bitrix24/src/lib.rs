@@ -61,6 +61,7 @@
 //! their origin and network errors are stripped of their URL.
 
 pub mod batch;
+mod body;
 pub(crate) mod classify;
 pub mod client;
 pub mod clock;

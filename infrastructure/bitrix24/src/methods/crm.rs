@@ -87,9 +87,11 @@ impl Multifield {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Origin {
-    /// The source system, e.g. `amocrm`.
+    /// The source system, e.g. `amocrm` (left out when empty).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub originator_id: String,
-    /// The record's id in the source system.
+    /// The record's id in the source system (left out when empty).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub origin_id: String,
 }
 
