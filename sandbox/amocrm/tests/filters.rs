@@ -12,7 +12,7 @@ use serde_json::Value;
 fn ids(body: &Value, key: &str) -> Vec<u64> {
     items(body, key)
         .iter()
-        .map(|item| item["id"].as_u64().unwrap())
+        .map(|item| item["id"].as_u64().expect("numeric id"))
         .collect()
 }
 

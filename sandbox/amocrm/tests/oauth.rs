@@ -79,7 +79,10 @@ fn decode_base64url(text: &str) -> Vec<u8> {
     let mut count = 0;
     let mut out = Vec::new();
     for byte in text.bytes() {
-        let value = table.iter().position(|c| *c == byte).unwrap() as u32;
+        let value = table
+            .iter()
+            .position(|c| *c == byte)
+            .expect("base64url digit") as u32;
         bits = bits << 6 | value;
         count += 6;
         if count >= 8 {
