@@ -15,8 +15,11 @@ use tokio::sync::mpsc;
 
 async fn token_call(portal: &Portal, query: &str) -> (u16, Value) {
     let url = format!("{}/oauth/token/?{query}", portal.sandbox.url());
-    let response = portal.http.get(url).send().await.unwrap();
-    (response.status().as_u16(), response.json().await.unwrap())
+    let response = portal.http.get(url).send().await.expect("token call sends");
+    (
+        response.status().as_u16(),
+        response.json().await.expect("token reply is JSON"),
+    )
 }
 
 fn refresh_query(portal: &Portal, refresh: &str) -> String {
@@ -168,9 +171,14 @@ async fn app_receiver() -> (String, mpsc::UnboundedReceiver<(String, String)>) {
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/install", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("receiver binds");
+    let url = format!(
+        "http://{}/install",
+        listener.local_addr().expect("receiver address")
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("receiver serves") });
     (url, receiver)
 }
 
