@@ -20,54 +20,21 @@ struct Row {
 }
 
 /// Where each command is allowed; everywhere else it must have a row in [`refusals`].
+#[rustfmt::skip]
 const ALLOWED: [(&str, &[Point]); 17] = [
     ("configure the migration", &[New]),
     ("change the settings", &[Configured, Counted]),
     ("start counting", &[Configured, Counted]),
     ("record a count", &[Counting]),
     ("finish counting", &[Counting]),
-    (
-        "take over the migration",
-        &[
-            Configured,
-            Counting,
-            Counted,
-            Transferring,
-            Paused,
-            InterruptedCounting,
-            InterruptedTransfer,
-            InterruptedRollback,
-            Cancelled,
-            AwaitingConfirmation,
-            Confirmed,
-            RollingBack,
-            RolledBack,
-        ],
-    ),
+    ("take over the migration", &CONFIGURED_POINTS),
     ("start the transfer", &[Counted]),
     ("complete an entity", &[Transferring]),
     ("pause", &[Transferring]),
-    (
-        "resume",
-        &[
-            Paused,
-            InterruptedCounting,
-            InterruptedTransfer,
-            InterruptedRollback,
-        ],
-    ),
+    ("resume", &[Paused, InterruptedCounting, InterruptedTransfer, InterruptedRollback]),
     ("interrupt", &[Counting, Transferring, Paused, RollingBack]),
-    (
-        "cancel",
-        &[
-            Configured,
-            Counted,
-            Transferring,
-            Paused,
-            InterruptedCounting,
-            InterruptedTransfer,
-        ],
-    ),
+    ("cancel", &[Configured, Counted, Transferring, Paused, InterruptedCounting,
+        InterruptedTransfer]),
     ("finish the transfer", &[Transferring]),
     ("confirm", &[AwaitingConfirmation]),
     ("confirm automatically", &[AwaitingConfirmation]),
