@@ -16,8 +16,10 @@ use migrator_domain::{Chunk, ChunkCommand, ChunkError, ChunkEvent, ChunkId, Reco
 use serde_json::json;
 use support::{at, migration_id, other_migration_id};
 
+/// The kind of record the chunk holds.
 const KIND: RecordKind = RecordKind::Contact;
 
+/// A record moved as `C<amo id>`.
 fn moved(amo_id: u64) -> RecordOutcome {
     RecordOutcome::Transferred {
         amo_id,
@@ -25,6 +27,7 @@ fn moved(amo_id: u64) -> RecordOutcome {
     }
 }
 
+/// A record refused by the portal for an invalid e-mail.
 fn failed(amo_id: u64) -> RecordOutcome {
     RecordOutcome::Failed {
         amo_id,
@@ -33,6 +36,7 @@ fn failed(amo_id: u64) -> RecordOutcome {
     }
 }
 
+/// One batch of outcomes for this chunk's run and kind.
 fn record(outcomes: Vec<RecordOutcome>) -> ChunkCommand {
     ChunkCommand::RecordBatch {
         migration_id: migration_id(),
@@ -42,6 +46,7 @@ fn record(outcomes: Vec<RecordOutcome>) -> ChunkCommand {
     }
 }
 
+/// One rollback batch deleting these records, none found gone.
 fn roll_back(amo_ids: impl IntoIterator<Item = u64>) -> ChunkCommand {
     let records = amo_ids.into_iter().map(|amo_id| RolledBack {
         amo_id,
@@ -55,6 +60,7 @@ fn roll_back(amo_ids: impl IntoIterator<Item = u64>) -> ChunkCommand {
     }
 }
 
+/// The event of a record moved as `C<amo id>`.
 fn transferred_event(amo_id: u64) -> ChunkEvent {
     ChunkEvent::RecordTransferred {
         migration_id: migration_id(),
@@ -65,6 +71,7 @@ fn transferred_event(amo_id: u64) -> ChunkEvent {
     }
 }
 
+/// The event of a moved record deleted by a rollback.
 fn rolled_back_event(amo_id: u64, already_gone: bool) -> ChunkEvent {
     ChunkEvent::RecordRolledBack {
         migration_id: migration_id(),
@@ -98,6 +105,7 @@ fn settled_history() -> Vec<ChunkEvent> {
     history
 }
 
+/// Runs `command` against a chunk whose past is `history`.
 async fn decide(
     history: Vec<ChunkEvent>,
     command: ChunkCommand,
@@ -109,6 +117,7 @@ async fn decide(
         .inspect_result()
 }
 
+/// The chunk rebuilt from `history`.
 fn replay(history: Vec<ChunkEvent>) -> Chunk {
     let mut chunk = Chunk::default();
     for event in history {

@@ -18,6 +18,7 @@ fn all_completed() -> Vec<MigrationEvent> {
     history
 }
 
+/// The worker closes the transfer at [`FINISHED`].
 fn finish(tallies: Vec<EntityTally>) -> MigrationCommand {
     MigrationCommand::FinishTransfer {
         epoch: EPOCH,
@@ -26,12 +27,14 @@ fn finish(tallies: Vec<EntityTally>) -> MigrationCommand {
     }
 }
 
+/// The scheduler's automatic confirmation, some seconds after the transfer finished.
 fn confirm_automatically(seconds_after_finishing: i64) -> MigrationCommand {
     MigrationCommand::ConfirmAutomatically {
         at: at(FINISHED + seconds_after_finishing),
     }
 }
 
+/// The wait of F2, in seconds.
 const SEVEN_DAYS: i64 = 7 * 86_400;
 
 #[tokio::test]

@@ -11,6 +11,7 @@ use support::{EPOCH, Point, at, balanced_tallies, decide};
 /// The epoch a second worker takes over with.
 const TAKEOVER: u64 = EPOCH + 1;
 
+/// `history` followed by a second worker taking the run over with [`TAKEOVER`].
 fn taken_over(mut history: Vec<MigrationEvent>) -> Vec<MigrationEvent> {
     history.push(MigrationEvent::LeaseAcquired {
         worker: "worker-b".to_owned(),
@@ -20,6 +21,7 @@ fn taken_over(mut history: Vec<MigrationEvent>) -> Vec<MigrationEvent> {
     history
 }
 
+/// The second worker asks for the lease with `epoch`.
 fn acquire(epoch: u64) -> MigrationCommand {
     MigrationCommand::AcquireLease {
         worker: "worker-b".to_owned(),
@@ -100,6 +102,26 @@ async fn the_first_lease_can_be_taken_before_counting() {
             epoch: 1,
             at: at(850),
         }]);
+}
+
+#[tokio::test]
+async fn a_newer_lease_is_taken_at_every_point_of_a_configured_run() {
+    let expected = MigrationEvent::LeaseAcquired {
+        worker: "worker-b".to_owned(),
+        epoch: TAKEOVER,
+        at: at(850),
+    };
+
+    for point in Point::ALL.into_iter().skip(1) {
+        let result = decide(point.history(), acquire(TAKEOVER)).await;
+
+        assert_eq!(
+            result,
+            Ok(vec![expected.clone()]),
+            "take over from {}",
+            point.name()
+        );
+    }
 }
 
 #[tokio::test]

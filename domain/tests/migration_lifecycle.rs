@@ -35,11 +35,13 @@ impl Run {
         result.expect_err(&format!("{action:?} was accepted"))
     }
 
+    /// The status the run is in now.
     fn status(&self) -> Status {
         support::replay(self.history.clone()).status()
     }
 }
 
+/// The worker's count of one entity.
 fn count(entity: Entity, total: u64, in_period: u64, epoch: u64) -> MigrationCommand {
     MigrationCommand::RecordCount {
         epoch,
@@ -50,6 +52,7 @@ fn count(entity: Entity, total: u64, in_period: u64, epoch: u64) -> MigrationCom
     }
 }
 
+/// A worker asks for the lease.
 fn lease(worker: &str, epoch: u64) -> MigrationCommand {
     MigrationCommand::AcquireLease {
         worker: worker.to_owned(),
@@ -58,6 +61,7 @@ fn lease(worker: &str, epoch: u64) -> MigrationCommand {
     }
 }
 
+/// A run configured, leased by the first worker and counted.
 async fn counted_run() -> Run {
     let mut run = Run::default();
     run.accept(configure(), Status::Configured).await;

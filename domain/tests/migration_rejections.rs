@@ -201,6 +201,7 @@ fn commands() -> Vec<(MigrationCommand, &'static str)> {
         .collect()
 }
 
+/// The well-formed command whose action is `action`.
 fn command_for(action: &str) -> MigrationCommand {
     commands()
         .into_iter()

@@ -11,6 +11,7 @@ use migrator_domain::{Entity, Migration, MigrationCommand, MigrationError, Migra
 use migrator_domain::{Settings, Status};
 use support::{EPOCH, Point, at, configure, configured, decide, other_settings, settings};
 
+/// The worker's count of one entity.
 fn record_count(entity: Entity, total: u64, in_period: u64) -> MigrationCommand {
     MigrationCommand::RecordCount {
         epoch: EPOCH,
@@ -21,6 +22,7 @@ fn record_count(entity: Entity, total: u64, in_period: u64) -> MigrationCommand 
     }
 }
 
+/// Counting under way with every chosen entity counted, not yet finished.
 fn counts_recorded() -> Vec<MigrationEvent> {
     let mut history = Point::Counting.history();
     history.extend(support::counted());

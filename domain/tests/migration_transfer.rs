@@ -9,10 +9,12 @@ use migrator_domain::migration::{Interruption, Phase};
 use migrator_domain::{Entity, Migration, MigrationCommand, MigrationError, MigrationEvent};
 use support::{EPOCH, Point, at, decide};
 
+/// The event of a resume to `phase`.
 fn resumed(phase: Phase) -> Vec<MigrationEvent> {
     vec![MigrationEvent::MigrationResumed { phase, at: at(900) }]
 }
 
+/// The event of an interruption of `phase` for `reason`.
 fn interrupted_by(reason: Interruption, phase: Phase) -> Vec<MigrationEvent> {
     vec![MigrationEvent::MigrationInterrupted {
         phase,
