@@ -338,14 +338,12 @@ fn add(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResul
     let now = world.now_iso();
 
     let mut record = Record::new();
-    let id = world.next_id(entity.name());
+    let id = world.portal.peek_id(entity.name());
     record.insert("ID".to_string(), json!(id.to_string()));
-    write_fields(world, entity, id, &mut record, &fields, true).inspect_err(|_| {
-        world
-            .portal
-            .company_contacts
-            .retain(|l| !(entity == Entity::Contact && l.contact == id));
-    })?;
+    if let Err(error) = write_fields(world, entity, id, &mut record, &fields, true) {
+        unlink_all(world, entity, id);
+        return Err(error);
+    }
 
     for (key, value) in [
         ("ASSIGNED_BY_ID", json!(user)),
@@ -393,6 +391,7 @@ fn add(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResul
     if entity == Entity::Deal {
         world.portal.automation_runs += 1;
     }
+    world.next_id(entity.name());
     world.portal.table(entity).insert(id, record);
     Ok(Output::of(json!(id)))
 }
@@ -459,8 +458,12 @@ fn update(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodRe
     };
 
     let requested_stage = fields.get("STAGE_ID").and_then(scalar_text);
+    let current_stage = record.get("STAGE_ID").cloned();
     write_fields(world, entity, id, &mut record, &fields, false)?;
     if entity == Entity::Deal {
+        if let Some(stage) = current_stage {
+            record.insert("STAGE_ID".to_string(), stage);
+        }
         settle_deal_stage_on_update(world, &mut record, requested_stage);
         world.portal.automation_runs += 1;
     }

@@ -246,6 +246,11 @@ impl Portal {
         portal
     }
 
+    /// The id the next [`Portal::next_id`] call will hand out (nothing is taken).
+    pub fn peek_id(&self, sequence: &str) -> u64 {
+        self.sequences.get(sequence).copied().unwrap_or(0) + 1
+    }
+
     /// Next id of a sequence, from 1.
     pub fn next_id(&mut self, sequence: &str) -> u64 {
         let counter = self.sequences.entry(sequence.to_string()).or_insert(0);
