@@ -10,6 +10,7 @@ use crate::auth::AuthState;
 use crate::calls::{CallLog, CallRecord};
 use crate::clock::SandboxClock;
 use crate::config::SandboxConfig;
+use crate::drift::Drift;
 use crate::faults::{ChaosMode, FaultKind, FaultRule, Faults};
 use crate::generator::{Account, EntityKind};
 use crate::limiter::RateLimiter;
@@ -34,6 +35,7 @@ pub(crate) struct Shared {
     pub calls: Mutex<CallLog>,
     pub limiter: Mutex<RateLimiter>,
     pub standing: Mutex<Standing>,
+    pub drift: Mutex<Drift>,
 }
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it.
@@ -162,6 +164,26 @@ impl Control {
         lock(&self.shared.standing).subdomain = subdomain.to_string();
     }
 
+    /// Deletes a lead, contact or company while the sandbox serves (paging clients
+    /// then see later records shift one place forward). False if the id is not live.
+    pub fn delete_record(&self, kind: EntityKind, id: u64) -> bool {
+        let account = &self.shared.account;
+        let mut drift = lock(&self.shared.drift);
+        let index = drift.live(account, kind).index_of(account, kind, id);
+        index.is_some_and(|index| drift.remove(account, kind, index))
+    }
+
+    /// Appends `count` new records of a kind (created after every existing one) and
+    /// returns their ids; generate them with the account's accessors at the same index.
+    pub fn append_records(&self, kind: EntityKind, count: u64) -> Vec<u64> {
+        let account = &self.shared.account;
+        let indexes = lock(&self.shared.drift).append(account, kind, count);
+        indexes
+            .into_iter()
+            .map(|index| account.id_of(kind, index))
+            .collect()
+    }
+
     /// The whole state as JSON: config, counts, credentials counts, faults, clock; never
     /// the records themselves and never a credential.
     pub fn state(&self) -> Value {
@@ -174,6 +196,7 @@ impl Control {
         let faults = lock(&self.shared.faults);
         let standing = lock(&self.shared.standing);
         let calls = lock(&self.shared.calls).total();
+        let (deleted, appended) = lock(&self.shared.drift).totals();
         json!({
             "url": self.shared.base_url,
             "config": self.shared.config,
@@ -189,6 +212,7 @@ impl Control {
             "faults": {"rules": faults.rules(), "chaos": faults.chaos()},
             "rate_limit": {"blocked": lock(&self.shared.limiter).is_blocked()},
             "calls_received": calls,
+            "drift": {"deleted": deleted, "appended": appended},
         })
     }
 }

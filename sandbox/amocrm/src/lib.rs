@@ -9,6 +9,7 @@ mod calls;
 mod clock;
 mod config;
 mod control;
+mod drift;
 mod error;
 mod faults;
 pub mod generator;

@@ -211,7 +211,8 @@ impl Account {
         let mut company_id = None;
 
         if draw.chance(850) {
-            let main = image(index, self.count(EntityKind::Leads), contacts_count);
+            let main = image(index, self.count(EntityKind::Leads), contacts_count)
+                .min(contacts_count.saturating_sub(1));
             contacts.push((self.id_of(EntityKind::Contacts, main), true));
             if draw.chance(200) && main + 1 < contacts_count {
                 contacts.push((self.id_of(EntityKind::Contacts, main + 1), false));
@@ -237,7 +238,8 @@ impl Account {
         let mut ids = Vec::new();
 
         if draw.chance(750) {
-            let main = image(index, self.count(EntityKind::Contacts), companies);
+            let main = image(index, self.count(EntityKind::Contacts), companies)
+                .min(companies.saturating_sub(1));
             ids.push(self.id_of(EntityKind::Companies, main));
             for step in [1, 2] {
                 if draw.chance(if step == 1 { 120 } else { 50 }) && main + step < companies {

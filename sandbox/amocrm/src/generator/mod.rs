@@ -153,14 +153,25 @@ impl Account {
         from: Option<i64>,
         to: Option<i64>,
     ) -> Range<u64> {
-        let count = self.count(kind);
+        self.created_range_upto(kind, self.count(kind), from, to)
+    }
+
+    /// Like [`Account::created_range`] over `0..total` indexes, where `total` may exceed
+    /// the count when records were appended after the start (creation times keep growing).
+    pub fn created_range_upto(
+        &self,
+        kind: EntityKind,
+        total: u64,
+        from: Option<i64>,
+        to: Option<i64>,
+    ) -> Range<u64> {
         let start = match from {
-            Some(from) => partition(count, |index| self.created_at(kind, index) < from),
+            Some(from) => partition(total, |index| self.created_at(kind, index) < from),
             None => 0,
         };
         let end = match to {
-            Some(to) => partition(count, |index| self.created_at(kind, index) <= to),
-            None => count,
+            Some(to) => partition(total, |index| self.created_at(kind, index) <= to),
+            None => total,
         };
         start..end.max(start)
     }

@@ -26,6 +26,7 @@ use crate::calls::CallLog;
 use crate::clock::SandboxClock;
 use crate::config::SandboxConfig;
 use crate::control::{Control, Shared, Standing, lock};
+use crate::drift::Drift;
 use crate::error::SandboxError;
 use crate::faults::Faults;
 use crate::generator::Account;
@@ -80,6 +81,7 @@ impl AmoSandbox {
             auth: Mutex::new(auth),
             faults: Mutex::new(Faults::default()),
             limiter: Mutex::new(RateLimiter::default()),
+            drift: Mutex::new(Drift::default()),
         });
 
         let router = router(shared.clone());

@@ -5,6 +5,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::Ctx;
+use crate::drift::LiveKind;
 use crate::generator::{Account, EntityKind, MAX_UPDATE_LAG, UNSORTED_CATEGORIES};
 use crate::server::paging::Selection;
 use crate::server::problem;
@@ -107,14 +108,14 @@ fn range_of(filter: Option<RangeFilter>) -> Option<TimeRange> {
 }
 
 /// Indexes named by `filter[id]`, sorted and unique.
-pub(crate) fn id_indexes(ctx: &Ctx<'_>, kind: EntityKind) -> Option<Vec<u64>> {
+fn id_indexes(ctx: &Ctx<'_>, kind: EntityKind, live: &LiveKind) -> Option<Vec<u64>> {
     let ids = ctx.query.numbers("id");
     if ids.is_empty() {
         return None;
     }
     let mut indexes: Vec<u64> = ids
         .into_iter()
-        .filter_map(|id| ctx.account().index_of(kind, id))
+        .filter_map(|id| live.index_of(ctx.account(), kind, id))
         .collect();
     indexes.sort_unstable();
     indexes.dedup();
@@ -136,8 +137,9 @@ pub(crate) fn list(ctx: &Ctx<'_>, kind: EntityKind) -> Response {
         });
     }
 
-    let mut selection = Selection::all(0..account.count(kind));
-    selection.only = id_indexes(ctx, kind);
+    let live = ctx.live(kind);
+    let mut selection = Selection::all(0..live.total);
+    selection.only = id_indexes(ctx, kind, &live);
     let mut filter = CrmFilter {
         responsible: Vec::new(),
         created_by: Vec::new(),
@@ -152,7 +154,8 @@ pub(crate) fn list(ctx: &Ctx<'_>, kind: EntityKind) -> Response {
 
     if ctx.filters_on() {
         if let Some(created) = range_of(query.range("created_at")) {
-            selection.range = account.created_range(kind, created.from, created.to);
+            selection.range =
+                account.created_range_upto(kind, live.total, created.from, created.to);
         }
         let updated = query.range("updated_at");
         if kind == EntityKind::Leads
@@ -162,8 +165,9 @@ pub(crate) fn list(ctx: &Ctx<'_>, kind: EntityKind) -> Response {
             return problem::no_content();
         }
         if let Some(updated) = range_of(updated) {
-            let possible = account.created_range(
+            let possible = account.created_range_upto(
                 kind,
+                live.total,
                 updated.from.map(|from| from - MAX_UPDATE_LAG),
                 updated.to,
             );
@@ -193,6 +197,10 @@ pub(crate) fn list(ctx: &Ctx<'_>, kind: EntityKind) -> Response {
     };
     if let Some((field, descending)) = &query.order {
         selection.descending = orderable.contains(&field.as_str()) && *descending;
+    }
+    if !live.removed.is_empty() {
+        let removed = live.removed.clone();
+        selection.and(move |index| !removed.contains(&index));
     }
     if !filter.is_empty() {
         selection.and(move |index| filter.matches(account, kind, index));
@@ -233,7 +241,7 @@ pub(crate) fn one(ctx: &Ctx<'_>, kind: EntityKind, id: &str) -> Response {
     let Ok(id) = id.parse::<u64>() else {
         return ctx.not_found();
     };
-    match ctx.account().index_of(kind, id) {
+    match ctx.live(kind).index_of(ctx.account(), kind, id) {
         Some(index) => problem::hal(&render(ctx, kind, index)),
         None => problem::no_content(),
     }
@@ -290,6 +298,7 @@ fn links_of(account: &Account, kind: EntityKind, index: u64) -> Vec<Value> {
 /// `GET /api/v4/{entity}/links?filter[entity_id][]=..` and `/{entity}/{id}/links`.
 pub(crate) fn links(ctx: &Ctx<'_>, kind: EntityKind, id: Option<&&str>) -> Response {
     let account = ctx.account();
+    let live = ctx.live(kind);
     let ids: Vec<u64> = match id {
         Some(id) => match id.parse() {
             Ok(id) => vec![id],
@@ -303,14 +312,18 @@ pub(crate) fn links(ctx: &Ctx<'_>, kind: EntityKind, id: Option<&&str>) -> Respo
                 Ok(paging) => paging,
                 Err(response) => return *response,
             };
-        Selection::all(0..account.count(kind))
+        let mut selection = Selection::all(0..live.total);
+        if !live.removed.is_empty() {
+            selection.and(|index| !live.removed.contains(&index));
+        }
+        selection
             .page(paging)
             .into_iter()
             .flat_map(|index| links_of(account, kind, index))
             .collect()
     } else {
         ids.iter()
-            .filter_map(|id| account.index_of(kind, *id))
+            .filter_map(|id| live.index_of(account, kind, *id))
             .flat_map(|index| links_of(account, kind, index))
             .collect()
     };
@@ -329,7 +342,7 @@ pub(crate) fn files(ctx: &Ctx<'_>, kind: EntityKind, id: &str) -> Response {
     let Some(index) = id
         .parse()
         .ok()
-        .and_then(|id| ctx.account().index_of(kind, id))
+        .and_then(|id| ctx.live(kind).index_of(ctx.account(), kind, id))
     else {
         return problem::no_content();
     };

@@ -16,7 +16,8 @@ use super::problem;
 use super::query::ListQuery;
 use super::render::Renderer;
 use crate::auth::Caller;
-use crate::control::Shared;
+use crate::control::{Shared, lock};
+use crate::drift::LiveKind;
 use crate::generator::{Account, EntityKind};
 
 /// One API request: the shared state, its path and its parsed query.
@@ -71,6 +72,11 @@ impl Ctx<'_> {
             totals,
             self.shared.config.next_on_short_pages,
         )
+    }
+
+    /// What exists of a CRM kind right now (generated, appended, minus deleted).
+    pub(crate) fn live(&self, kind: EntityKind) -> LiveKind {
+        lock(&self.shared.drift).live(&self.shared.account, kind)
     }
 
     pub(crate) fn not_found(&self) -> Response {
