@@ -122,7 +122,11 @@ async fn filter_responsible_pipeline_statuses_and_closed_at_on_leads() {
     );
 
     let main = account.pipelines()[0].id;
-    let body = get_json(&sandbox, &format!("/api/v4/leads?limit=250&filter[statuses][0][pipeline_id]={main}&filter[statuses][0][status_id]=142")).await;
+    let path = format!(
+        "/api/v4/leads?limit=250&filter[statuses][0][pipeline_id]={main}\
+         &filter[statuses][0][status_id]=142"
+    );
+    let body = get_json(&sandbox, &path).await;
     let won = items(&body, "leads");
     assert!(!won.is_empty());
     assert!(

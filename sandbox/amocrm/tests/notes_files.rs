@@ -209,7 +209,9 @@ async fn oversized_texts_are_served_whole() {
     let account = sandbox.control().account();
     let big = (0..account.count(EntityKind::Notes))
         .map(|i| account.note(i))
-        .find(|note| matches!(&note.body, NoteBody::Common { text } if text.chars().count() >= 70_000))
+        .find(|note| {
+            matches!(&note.body, NoteBody::Common { text } if text.chars().count() >= 70_000)
+        })
         .expect("an oversized note exists");
     let path = format!("/api/v4/{}/notes/{}", big.entity.plural(), big.id);
     let body = get_json(&sandbox, &path).await;

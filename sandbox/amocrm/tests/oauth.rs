@@ -19,7 +19,8 @@ async fn exchange(sandbox: &AmoSandbox, body: Value) -> reqwest::Response {
 
 fn code_body(control: &Control, code: &str) -> Value {
     json!({"client_id": control.client_id(), "client_secret": control.client_secret(),
-           "grant_type": "authorization_code", "code": code, "redirect_uri": control.redirect_uri()})
+           "grant_type": "authorization_code", "code": code,
+           "redirect_uri": control.redirect_uri()})
 }
 
 fn refresh_body(control: &Control, refresh: &str) -> Value {

@@ -14,7 +14,8 @@ use serde_json::Value;
 #[tokio::test]
 async fn account_has_currency_and_with_parts() {
     let sandbox = start(unlimited(200)).await;
-    let body = get_json(&sandbox, "/api/v4/account?with=users_groups,task_types,datetime_settings,drive_url,is_api_filter_enabled").await;
+    let with = "users_groups,task_types,datetime_settings,drive_url,is_api_filter_enabled";
+    let body = get_json(&sandbox, &format!("/api/v4/account?with={with}")).await;
     assert_eq!(body["currency"], "RUB");
     assert_eq!(body["currency_symbol"], "₽");
     assert_eq!(body["id"], sandbox.control().account().account_id());

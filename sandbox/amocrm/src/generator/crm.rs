@@ -326,9 +326,11 @@ impl Account {
         let at = lead.created_at;
         let metadata = match category {
             "sip" => {
-                json!({"phone": words::phone(&mut draw), "call_responsible": lead.responsible_user_id,
+                json!({"phone": words::phone(&mut draw),
+                "call_responsible": lead.responsible_user_id,
                 "called_at": at, "duration": draw.between(5, 600), "link": null,
-                "service_code": "sipuni", "uniq": format!("call-{k}"), "is_call_event_needed": true})
+                "service_code": "sipuni", "uniq": format!("call-{k}"),
+                "is_call_event_needed": true})
             }
             "mail" => json!({"from": {"email": format!("client{k}@mail.ru"), "name": "Клиент"},
                 "received_at": at, "subject": draw.pick(words::MAIL_SUBJECTS),

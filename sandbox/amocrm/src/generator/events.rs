@@ -147,7 +147,8 @@ impl Account {
             }
             "incoming_chat_message" | "outgoing_chat_message" => (
                 json!([]),
-                json!([{"message": {"id": format!("{:032x}", draw.next_u64() as u128), "origin": "telegram"}}]),
+                json!([{"message": {"id": format!("{:032x}", draw.next_u64() as u128),
+                                     "origin": "telegram"}}]),
             ),
             "incoming_sms" => (
                 json!([]),
@@ -169,7 +170,8 @@ impl Account {
             ),
             "entity_linked" => (
                 json!([]),
-                json!([{"link": {"entity": {"id": self.id_of(EntityKind::Contacts, 0), "type": "contact"}}}]),
+                json!([{"link": {"entity": {"id": self.id_of(EntityKind::Contacts, 0),
+                                             "type": "contact"}}}]),
             ),
             "task_deadline_changed" => (
                 json!([{"task_deadline": {"timestamp": 1_700_000_000}}]),

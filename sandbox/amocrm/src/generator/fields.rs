@@ -17,6 +17,11 @@ const BAD_EMAILS: &[&str] = &[
     "нет",
 ];
 
+/// A select-like value element.
+fn enum_value(option: super::FieldEnum) -> Value {
+    json!({"value": option.value, "enum_id": option.id, "enum_code": null})
+}
+
 /// What the record already knows that its field values should agree with.
 pub(crate) struct Context<'a> {
     /// Kind of the record.
@@ -69,7 +74,6 @@ impl Account {
                 .get(draw.below(options.len() as u64) as usize)
                 .cloned()
         };
-        let enum_value = |option: super::FieldEnum| json!({"value": option.value, "enum_id": option.id, "enum_code": null});
 
         match (field.field_type.as_str(), field.code.as_deref()) {
             ("multitext", Some("PHONE")) => (0..draw.between(1, 3))
@@ -87,7 +91,9 @@ impl Account {
                 })
                 .collect(),
             ("text", Some("POSITION")) => vec![json!({"value": draw.pick(words::POSITIONS)})],
-            ("text", _) => vec![json!({"value": *draw.pick(&["Сайт", "Звонок", "Выставка", "Avito"])})],
+            ("text", _) => {
+                vec![json!({"value": *draw.pick(&["Сайт", "Звонок", "Выставка", "Avito"])})]
+            }
             ("textarea", Some("ADDRESS")) | ("streetaddress", _) => {
                 vec![json!({"value": words::address(draw)})]
             }
@@ -98,23 +104,38 @@ impl Account {
                     vec![json!({"value": draw.pick(words::NOTE_TEXTS)})]
                 }
             }
-            ("url", Some("WEB")) => vec![json!({"value": format!("https://www.site{}.ru", context.index)})],
-            ("url", _) => vec![json!({"value": format!("https://vk.com/id{}", draw.between(1000, 999_999))})],
+            ("url", Some("WEB")) => {
+                vec![json!({"value": format!("https://www.site{}.ru", context.index)})]
+            }
+            ("url", _) => {
+                let page = draw.between(1_000, 999_999);
+                vec![json!({"value": format!("https://vk.com/id{page}")})]
+            }
             ("numeric", _) | ("monetary", _) => {
                 vec![json!({"value": (draw.between(1, 500) * 1_000).to_string()})]
             }
-            ("tracking_data", _) => vec![json!({"value": *draw.pick(&["yandex", "google", "vk", "direct"])})],
+            ("tracking_data", _) => {
+                vec![json!({"value": *draw.pick(&["yandex", "google", "vk", "direct"])})]
+            }
             ("checkbox", _) => vec![json!({"value": draw.chance(600)})],
-            ("select", _) | ("radiobutton", _) => enum_at(draw).map(enum_value).into_iter().collect(),
+            ("select", _) | ("radiobutton", _) => {
+                enum_at(draw).map(enum_value).into_iter().collect()
+            }
             ("multiselect", _) => {
                 let options = field.enums.clone().unwrap_or_default();
-                options.into_iter().filter(|_| draw.chance(500)).map(enum_value).collect()
+                options
+                    .into_iter()
+                    .filter(|_| draw.chance(500))
+                    .map(enum_value)
+                    .collect()
             }
             ("date", _) => {
                 let day = (context.created_at / 86_400 + draw.between(0, 60)) * 86_400;
                 vec![json!({"value": day - 3 * 3_600})]
             }
-            ("date_time", _) => vec![json!({"value": context.created_at + draw.between(0, 30 * 86_400)})],
+            ("date_time", _) => {
+                vec![json!({"value": context.created_at + draw.between(0, 30 * 86_400)})]
+            }
             ("birthday", _) => {
                 let day = (HISTORY_START - draw.between(20 * 365, 60 * 365) * 86_400) / 86_400;
                 vec![json!({"value": day * 86_400})]
@@ -133,7 +154,9 @@ impl Account {
                 ];
                 parts
                     .into_iter()
-                    .map(|(id, code, value)| json!({"value": value, "enum_id": id, "enum_code": code}))
+                    .map(|(id, code, value)| {
+                        json!({"value": value, "enum_id": id, "enum_code": code})
+                    })
                     .collect()
             }
             ("legal_entity", _) => {
@@ -142,7 +165,8 @@ impl Account {
                     "name": name, "entity_type": 1, "address": words::address(draw),
                     "real_address": words::address(draw),
                     "bank_account_number": format!("40702810{:012}", draw.below(1_000_000_000_000)),
-                    "director": format!("{} {}", draw.pick(words::LAST), draw.pick(words::MALE_FIRST)),
+                    "director": format!("{} {}", draw.pick(words::LAST),
+                                         draw.pick(words::MALE_FIRST)),
                     "vat_id": format!("77{:08}", draw.below(100_000_000)),
                     "tax_registration_reason_code": "770101001", "kpp": "770101001",
                     "bank_code": "044525225", "unp": null, "bin": null, "egrpou": null,
@@ -150,11 +174,16 @@ impl Account {
             }
             ("file", _) => {
                 let file = self.file_for(FileOrigin::of_field(context.kind), context.index);
-                vec![json!({"value": {"file_uuid": file.uuid, "version_uuid": file.version_uuid,
-                                       "file_name": file.name, "file_size": file.size}})]
+                vec![
+                    json!({"value": {"file_uuid": file.uuid, "version_uuid": file.version_uuid,
+                                       "file_name": file.name, "file_size": file.size}}),
+                ]
             }
             ("chained_list", _) => (0..draw.between(1, 2))
-                .map(|_| json!({"catalog_id": CATALOG_ID, "catalog_element_id": draw.between(1, 400)}))
+                .map(|_| {
+                    let element = draw.between(1, 400);
+                    json!({"catalog_id": CATALOG_ID, "catalog_element_id": element})
+                })
                 .collect(),
             _ => Vec::new(),
         }

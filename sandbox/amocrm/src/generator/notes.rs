@@ -146,7 +146,8 @@ impl Account {
             },
             _ => NoteBody::Other {
                 note_type: "site_visit".to_string(),
-                params: json!({"text": "Посещение сайта", "url": "https://www.vector-trade.ru/price"}),
+                params: json!({"text": "Посещение сайта",
+                               "url": "https://www.vector-trade.ru/price"}),
             },
         }
     }

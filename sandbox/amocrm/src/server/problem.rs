@@ -68,7 +68,8 @@ pub(crate) fn over_limit(max: u64) -> Response {
 
 /// 500 in Kommo's shape with a trace id.
 pub(crate) fn internal(trace_id: &str) -> Response {
-    let body = json!({"title": "ErrInternalServer", "type": "https://httpstatus.es/500", "status": 500,
+    let body = json!({"title": "ErrInternalServer", "type": "https://httpstatus.es/500",
+                      "status": 500,
                       "detail": "Internal server error", "trace_id": trace_id});
     json_with(
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -79,8 +80,10 @@ pub(crate) fn internal(trace_id: &str) -> Response {
 
 /// 429 in Kommo's JSON shape with `retry_after`.
 pub(crate) fn too_many_json() -> Response {
-    let body = json!({"title": "Too Many Requests", "type": "https://httpstatus.es/429", "status": 429,
-        "detail": "You have sent too many requests in a given amount of time. Please try again later.",
+    let detail = "You have sent too many requests in a given amount of time. \
+                  Please try again later.";
+    let body = json!({"title": "Too Many Requests", "type": "https://httpstatus.es/429",
+        "status": 429, "detail": detail,
         "retry_after": 1});
     json_with(
         StatusCode::TOO_MANY_REQUESTS,

@@ -99,7 +99,8 @@ impl Renderer<'_> {
                 lead.contacts
                     .iter()
                     .map(|(id, main)| {
-                        json!({"id": id, "is_main": main, "_links": self.entity_link(EntityKind::Contacts, *id)})
+                        let links = self.entity_link(EntityKind::Contacts, *id);
+                        json!({"id": id, "is_main": main, "_links": links})
                     })
                     .collect(),
             );
@@ -111,7 +112,8 @@ impl Renderer<'_> {
                     .map(|(id, name)| {
                         json!({"id": id, "name": name, "sort": id % 10, "created_at": 1_514_764_800,
                                "updated_at": 1_514_764_800,
-                               "_links": link(format!("{}/api/v4/leads/loss_reasons/{id}", self.base))})
+                               "_links": link(format!("{}/api/v4/leads/loss_reasons/{id}",
+                                                       self.base))})
                     })
                     .into_iter()
                     .collect(),
@@ -257,7 +259,8 @@ impl Renderer<'_> {
                 longitude,
                 latitude,
             } => {
-                json!({"text": text, "address": address, "longitude": longitude, "latitude": latitude})
+                json!({"text": text, "address": address, "longitude": longitude,
+                       "latitude": latitude})
             }
             NoteBody::Sms { text, phone, .. } => json!({"text": text, "phone": phone}),
             NoteBody::DriveAttachment { file } => json!({
@@ -293,7 +296,8 @@ impl Renderer<'_> {
             "updated_at": note.updated_at, "responsible_user_id": note.responsible_user_id,
             "group_id": note.group_id, "note_type": note.body.note_type(), "params": params,
             "account_id": self.account_id,
-            "_links": link(format!("{}/api/v4/{}/{}/notes/{}", self.base, note.entity.plural(), note.entity_id, note.id)),
+            "_links": link(format!("{}/api/v4/{}/{}/notes/{}", self.base, note.entity.plural(),
+                                   note.entity_id, note.id)),
         });
         if query.with("is_pinned") {
             body["is_pinned"] = json!(note.is_pinned);
@@ -369,7 +373,8 @@ impl Renderer<'_> {
             "is_editable": status.is_editable, "pipeline_id": status.pipeline_id,
             "color": status.color, "type": if status.kind == StatusKind::Unsorted { 1 } else { 0 },
             "account_id": self.account_id,
-            "_links": link(format!("{}/api/v4/leads/pipelines/{}/statuses/{}", self.base, status.pipeline_id, status.id)),
+            "_links": link(format!("{}/api/v4/leads/pipelines/{}/statuses/{}", self.base,
+                                   status.pipeline_id, status.id)),
         });
         if query.with("descriptions") {
             body["descriptions"] = json!([]);
@@ -415,7 +420,8 @@ impl Renderer<'_> {
             "remind": if field.field_type == "birthday" { json!("never") } else { Value::Null },
             "currency": field.currency, "settings": null, "hidden_statuses": [],
             "chained_lists": null, "tracking_callback": null, "search_in": null,
-            "_links": link(format!("{}/api/v4/{}/custom_fields/{}", self.base, field.entity.plural(), field.id)),
+            "_links": link(format!("{}/api/v4/{}/custom_fields/{}", self.base,
+                                   field.entity.plural(), field.id)),
         })
     }
 
@@ -440,7 +446,8 @@ impl Renderer<'_> {
             "_links": {
                 "self": {"href": format!("{drive}/v1.0/files/{}", file.uuid)},
                 "download": {"href": format!("{drive}/download/{}/{}", file.uuid, file.name)},
-                "download_version": {"href": format!("{drive}/download/{}/{}/{}", file.uuid, file.version_uuid, file.name)},
+                "download_version": {"href": format!("{drive}/download/{}/{}/{}", file.uuid,
+                                                     file.version_uuid, file.name)},
             },
         })
     }
@@ -460,7 +467,8 @@ impl Renderer<'_> {
             "created_at": item.lead.created_at, "metadata": item.metadata,
             "account_id": self.account_id,
             "_links": link(format!("{}/api/v4/leads/unsorted/{}", self.base, item.uid)),
-            "_embedded": {"leads": [self.lead(&item.lead, query)], "contacts": contacts, "companies": []},
+            "_embedded": {"leads": [self.lead(&item.lead, query)], "contacts": contacts,
+                          "companies": []},
         })
     }
 }

@@ -58,7 +58,9 @@ pub(crate) fn account(ctx: &Ctx<'_>) -> Response {
     if query.with("task_types") {
         let types: Vec<Value> = TASK_TYPES
             .iter()
-            .map(|(id, name, code)| json!({"id": id, "name": name, "color": null, "icon_id": null, "code": code}))
+            .map(|(id, name, code)| {
+                json!({"id": id, "name": name, "color": null, "icon_id": null, "code": code})
+            })
             .collect();
         embedded.insert("task_types".to_string(), Value::Array(types));
     }
@@ -187,9 +189,11 @@ pub(crate) fn loss_reasons(ctx: &Ctx<'_>) -> Response {
         .iter()
         .enumerate()
         .map(|(at, (id, name))| {
-            json!({"id": id, "name": name, "sort": at, "created_at": crate::generator::HISTORY_START,
+            let href = format!("{}/api/v4/leads/loss_reasons/{id}", ctx.shared.base_url);
+            json!({"id": id, "name": name, "sort": at,
+                   "created_at": crate::generator::HISTORY_START,
                    "updated_at": crate::generator::HISTORY_START,
-                   "_links": {"self": {"href": format!("{}/api/v4/leads/loss_reasons/{id}", ctx.shared.base_url)}}})
+                   "_links": {"self": {"href": href}}})
         })
         .collect();
     problem::hal(&json!({
