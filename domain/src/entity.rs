@@ -56,14 +56,26 @@ impl Entity {
             Entity::Users | Entity::Companies | Entity::Pipelines => &[],
             Entity::Contacts => &[(Entity::Companies, "contacts are linked to their companies")],
             Entity::Deals => &[
-                (Entity::Pipelines, "every deal sits on a stage of a pipeline"),
+                (
+                    Entity::Pipelines,
+                    "every deal sits on a stage of a pipeline",
+                ),
                 (Entity::Contacts, "deals are linked to their contacts"),
                 (Entity::Companies, "deals are linked to their company"),
             ],
             Entity::Events => &[
-                (Entity::Companies, "events belong to the companies they were written on"),
-                (Entity::Contacts, "events belong to the contacts they were written on"),
-                (Entity::Deals, "events belong to the deals they were written on"),
+                (
+                    Entity::Companies,
+                    "events belong to the companies they were written on",
+                ),
+                (
+                    Entity::Contacts,
+                    "events belong to the contacts they were written on",
+                ),
+                (
+                    Entity::Deals,
+                    "events belong to the deals they were written on",
+                ),
             ],
             Entity::Tasks => &[
                 (Entity::Companies, "tasks keep their links to companies"),
@@ -121,24 +133,34 @@ impl FromStr for Entity {
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     /// A user, matched or invited.
+    #[serde(rename = "users")]
     User,
     /// A company.
+    #[serde(rename = "companies")]
     Company,
     /// A contact.
+    #[serde(rename = "contacts")]
     Contact,
     /// A pipeline (a Bitrix24 deal category).
+    #[serde(rename = "pipelines")]
     Pipeline,
     /// A stage of a pipeline.
+    #[serde(rename = "stages")]
     Stage,
     /// A custom field definition, created as a portal user field.
+    #[serde(rename = "custom_fields")]
     CustomField,
     /// A deal.
+    #[serde(rename = "deals")]
     Deal,
     /// A note, e-mail or call, created as an activity.
+    #[serde(rename = "events")]
     Note,
     /// A file uploaded to the portal's drive.
+    #[serde(rename = "files")]
     File,
     /// A task.
+    #[serde(rename = "tasks")]
     Task,
 }
 
@@ -175,7 +197,9 @@ impl RecordKind {
 
     /// The entity whose counts this kind adds to, if it is a primary kind.
     pub fn counted_entity(self) -> Option<Entity> {
-        Entity::ALL.into_iter().find(|entity| entity.primary_kind() == self)
+        Entity::ALL
+            .into_iter()
+            .find(|entity| entity.primary_kind() == self)
     }
 }
 

@@ -89,6 +89,16 @@ pub enum SettingsError {
     /// No entity was chosen.
     #[error("choose at least one entity to move")]
     NothingChosen,
+    /// A chosen entity lacks one it depends on.
+    #[error("{needed_by} cannot be moved without {entity}: {reason}")]
+    MissingDependency {
+        /// The entity missing.
+        entity: Entity,
+        /// The chosen entity that needs it.
+        needed_by: Entity,
+        /// Why.
+        reason: &'static str,
+    },
     /// The period ends before it starts.
     #[error("the period ends ({to}) before it starts ({from})")]
     PeriodReversed {
@@ -116,8 +126,36 @@ impl Settings {
         }
 
         let (entities, added) = close_over_dependencies(&chosen);
-        let settings = Settings { entities, period, files, pipelines };
+        let settings = Settings {
+            entities,
+            period,
+            files,
+            pipelines,
+        };
         Ok((settings, added))
+    }
+
+    /// Checks settings that did not come from [`Settings::new`]: something is chosen, and
+    /// every chosen entity comes with what it depends on.
+    pub fn check(&self) -> Result<(), SettingsError> {
+        if self.entities.is_empty() {
+            return Err(SettingsError::NothingChosen);
+        }
+        for needed_by in &self.entities {
+            for (entity, reason) in needed_by.dependencies() {
+                if !self.entities.contains(entity) {
+                    return Err(SettingsError::MissingDependency {
+                        entity: *entity,
+                        needed_by: *needed_by,
+                        reason,
+                    });
+                }
+            }
+        }
+        if let Some(period) = self.period {
+            Period::new(period.from, period.to)?;
+        }
+        Ok(())
     }
 
     /// A stable digest of these settings: equal settings give equal fingerprints.
@@ -130,7 +168,9 @@ impl Settings {
 
     /// The chosen entities in the order a run moves them.
     pub fn entities_in_order(&self) -> impl Iterator<Item = Entity> + '_ {
-        Entity::ALL.into_iter().filter(|entity| self.entities.contains(entity))
+        Entity::ALL
+            .into_iter()
+            .filter(|entity| self.entities.contains(entity))
     }
 
     /// Where an amoCRM pipeline goes: the explicit choice, else the main pipeline for the
@@ -180,8 +220,13 @@ mod tests {
         let (settings, added) =
             Settings::new([Entity::Deals], None, true, BTreeMap::new()).expect("valid");
 
-        let expected: BTreeSet<_> =
-            [Entity::Companies, Entity::Contacts, Entity::Pipelines, Entity::Deals].into();
+        let expected: BTreeSet<_> = [
+            Entity::Companies,
+            Entity::Contacts,
+            Entity::Pipelines,
+            Entity::Deals,
+        ]
+        .into();
         assert_eq!(settings.entities, expected);
         assert_eq!(added.len(), 3);
         assert!(added.iter().all(|dependency| !dependency.reason.is_empty()));
@@ -189,10 +234,10 @@ mod tests {
 
     #[test]
     fn contacts_bring_companies_but_companies_bring_nothing() {
-        let (contacts, _) = Settings::new([Entity::Contacts], None, true, BTreeMap::new())
-            .expect("valid");
-        let (companies, added) = Settings::new([Entity::Companies], None, true, BTreeMap::new())
-            .expect("valid");
+        let (contacts, _) =
+            Settings::new([Entity::Contacts], None, true, BTreeMap::new()).expect("valid");
+        let (companies, added) =
+            Settings::new([Entity::Companies], None, true, BTreeMap::new()).expect("valid");
 
         assert!(contacts.entities.contains(&Entity::Companies));
         assert_eq!(companies.entities.len(), 1);
@@ -222,7 +267,10 @@ mod tests {
 
         assert!(period.contains(last_second));
         assert!(!period.contains(next_day));
-        assert_eq!(period.end_timestamp() - period.start_timestamp() + 1, 31 * 86_400);
+        assert_eq!(
+            period.end_timestamp() - period.start_timestamp() + 1,
+            31 * 86_400
+        );
     }
 
     #[test]
@@ -232,7 +280,9 @@ mod tests {
         let mut without_files = base.clone();
         without_files.files = false;
         let mut other_target = base.clone();
-        other_target.pipelines.insert(7, PipelineTarget::Existing(3));
+        other_target
+            .pipelines
+            .insert(7, PipelineTarget::Existing(3));
 
         assert_eq!(base.fingerprint(), same.fingerprint());
         assert_ne!(base.fingerprint(), without_files.fingerprint());
@@ -247,6 +297,9 @@ mod tests {
 
         assert_eq!(settings.pipeline_target(10, true), PipelineTarget::Main);
         assert_eq!(settings.pipeline_target(12, false), PipelineTarget::New);
-        assert_eq!(settings.pipeline_target(11, false), PipelineTarget::Existing(5));
+        assert_eq!(
+            settings.pipeline_target(11, false),
+            PipelineTarget::Existing(5)
+        );
     }
 }

@@ -272,9 +272,6 @@ async fn a_resumed_rollback_can_complete() {
 }
 
 #[tokio::test]
-#[ignore = "FinishTransfer does not check that every chosen entity was completed \
-            (EntityTransferCompleted): a run can finish, and confirm itself seven days later, \
-            while the records of an entity still lack outcomes"]
 async fn finishing_before_every_entity_is_completed_is_refused() {
     let mut history = Point::Transferring.history();
     history.push(support::completed(Entity::Companies));
@@ -288,9 +285,6 @@ async fn finishing_before_every_entity_is_completed_is_refused() {
 }
 
 #[tokio::test]
-#[ignore = "the tally check only adds moved + failed + outside the period up to the count; it \
-            does not check that outside the period equals counted - in_period, so a tally \
-            that moved records outside the period, or filed in-period ones as outside, passes"]
 async fn finishing_refuses_a_tally_whose_outside_period_disagrees_with_the_count() {
     let tallies = vec![
         tally(Entity::Companies, 120, 100, 115, 5, 0),
@@ -306,9 +300,6 @@ async fn finishing_refuses_a_tally_whose_outside_period_disagrees_with_the_count
 }
 
 #[tokio::test]
-#[ignore = "FinishTransfer accepts two tallies for one entity and stores both in \
-            TransferFinished: the check reads only the first, and a report that sums the \
-            tallies counts that entity twice"]
 async fn finishing_refuses_two_tallies_for_one_entity() {
     let mut tallies = balanced_tallies();
     tallies.push(tally(Entity::Contacts, 300, 250, 0, 250, 50));
@@ -322,8 +313,6 @@ async fn finishing_refuses_two_tallies_for_one_entity() {
 }
 
 #[tokio::test]
-#[ignore = "refusing to start a deletion while a deletion is interrupted says 'cancel the \
-            migration first', but cancelling is refused there; the way on is to resume"]
 async fn rollback_hint_while_a_deletion_is_interrupted_says_to_resume() {
     let command = MigrationCommand::StartRollback { at: at(900) };
 

@@ -27,12 +27,15 @@ const ALLOWED: [(&str, &[Point]); 17] = [
     ("start counting", &[Configured, Counted]),
     ("record a count", &[Counting]),
     ("finish counting", &[Counting]),
-    ("take over the migration", &CONFIGURED_POINTS),
+    ("take over the migration", &[Configured, Counting, Counted, Transferring, Paused,
+        InterruptedCounting, InterruptedTransfer, InterruptedRollback, Cancelled,
+        AwaitingConfirmation, RollingBack]),
     ("start the transfer", &[Counted]),
     ("complete an entity", &[Transferring]),
     ("pause", &[Transferring]),
     ("resume", &[Paused, InterruptedCounting, InterruptedTransfer, InterruptedRollback]),
-    ("interrupt", &[Counting, Transferring, Paused, RollingBack]),
+    ("interrupt", &[Counting, Transferring, Paused, RollingBack, InterruptedCounting,
+        InterruptedTransfer, InterruptedRollback]),
     ("cancel", &[Configured, Counted, Transferring, Paused, InterruptedCounting,
         InterruptedTransfer]),
     ("finish the transfer", &[Transferring]),
@@ -108,17 +111,19 @@ const NOT_ALLOWED: &[(&str, &[Point], &str)] = &[
     ("resume", &[Configured, Counted, Cancelled],
         "only a paused or interrupted migration can resume"),
 
-    ("interrupt", &[Configured, Counted, InterruptedCounting, InterruptedTransfer,
-        InterruptedRollback, Cancelled, AwaitingConfirmation, Confirmed, RolledBack],
+    ("interrupt", &[Configured, Counted, Cancelled, AwaitingConfirmation, Confirmed,
+        RolledBack],
         "nothing is running that could be interrupted"),
 
     ("cancel", &[Counting], "counting cannot be stopped; cancel once it ends"),
     ("cancel", &[InterruptedRollback, RollingBack], "a deletion cannot be cancelled; resume it"),
     ("cancel", &[Cancelled], "it is cancelled already"),
-    // Misleading for a confirmed or rolled-back run, where neither confirming nor deleting is
-    // possible: `cancel_hints_never_suggest_what_is_refused` (ignored) pins the fix.
-    ("cancel", &[AwaitingConfirmation, Confirmed, RolledBack],
-        "it has finished; confirm it or delete what it moved"),
+    ("cancel", &[AwaitingConfirmation], "it has finished; confirm it or delete what it moved"),
+    ("cancel", &[Confirmed], "it has finished and been confirmed"),
+    ("cancel", &[RolledBack], "its data is gone; nothing is left to cancel"),
+
+    ("take over the migration", &[Confirmed, RolledBack],
+        "the migration has ended; there is no work left to take over"),
 
     ("finish the transfer", &[Configured, Counting, Counted, Paused, InterruptedCounting,
         InterruptedTransfer, InterruptedRollback, Cancelled, AwaitingConfirmation, Confirmed,
@@ -134,11 +139,9 @@ const NOT_ALLOWED: &[(&str, &[Point], &str)] = &[
         RollingBack, RolledBack],
         "only a finished migration waits for confirmation"),
 
-    // Misleading while a deletion is interrupted, where cancelling is refused:
-    // `rollback_hint_while_a_deletion_is_interrupted_says_to_resume` (ignored) pins the fix.
-    ("delete the moved data", &[Transferring, Paused, InterruptedCounting, InterruptedTransfer,
-        InterruptedRollback],
+    ("delete the moved data", &[Transferring, Paused, InterruptedCounting, InterruptedTransfer],
         "cancel the migration first"),
+    ("delete the moved data", &[InterruptedRollback], "the deletion was interrupted; resume it"),
     ("delete the moved data", &[RollingBack], "the deletion is under way already"),
     ("delete the moved data", &[RolledBack], "its data has been deleted already"),
     ("delete the moved data", &[Confirmed], "a confirmed migration keeps its data"),

@@ -319,9 +319,6 @@ fn a_configured_run_exposes_its_id_settings_and_nothing_counted() {
 }
 
 #[tokio::test]
-#[ignore = "the aggregate accepts settings that choose no entity (B1): Settings::new refuses \
-            them, but Settings has public fields and Configure does not check; such a run \
-            counts nothing and finishes having moved nothing"]
 async fn configuring_with_no_entity_chosen_is_refused() {
     let result = decide(Vec::new(), support::configure_with(Settings::default())).await;
 
@@ -332,9 +329,6 @@ async fn configuring_with_no_entity_chosen_is_refused() {
 }
 
 #[tokio::test]
-#[ignore = "the aggregate accepts settings whose entities miss what they depend on (B2): \
-            deals without pipelines, contacts or companies are taken as given, so a run can \
-            move deals whose stages and links do not exist on the portal"]
 async fn changing_to_settings_without_their_dependencies_is_refused() {
     let open = Settings {
         entities: [Entity::Deals].into(),
@@ -356,9 +350,6 @@ async fn changing_to_settings_without_their_dependencies_is_refused() {
 }
 
 #[tokio::test]
-#[ignore = "without a period every record is inside it (EntityCounted's own doc says \
-            in_period equals total then), but RecordCount accepts in_period below total, so \
-            the run later expects records 'outside the period' that cannot exist"]
 async fn a_count_without_a_period_puts_every_record_inside_it() {
     let mut history = vec![support::configured_with(other_settings())];
     history.extend(support::counting_started());

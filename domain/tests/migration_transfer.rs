@@ -267,9 +267,6 @@ fn a_cancelled_interrupted_run_is_no_longer_interrupted() {
 }
 
 #[tokio::test]
-#[ignore = "the hint refusing to cancel a confirmed or rolled-back run says 'confirm it or \
-            delete what it moved', but a confirmed run cannot be deleted and a rolled-back one \
-            can be neither confirmed nor deleted"]
 async fn cancel_hints_never_suggest_what_is_refused() {
     for point in [Point::Confirmed, Point::RolledBack] {
         let result = decide(point.history(), MigrationCommand::Cancel { at: at(900) }).await;

@@ -30,6 +30,16 @@ pub enum ProjectionError {
         /// The decoder's message.
         message: String,
     },
+    /// Committed events stayed unreadable: a PostgreSQL transaction that writes has been open
+    /// for longer than the projector waits. Retrying once it ends helps.
+    #[error(
+        "the {view} view cannot catch up: committed events wait behind a database transaction \
+         that has been writing for over a minute"
+    )]
+    Fenced {
+        /// The view.
+        view: &'static str,
+    },
     /// A fail point set by a test stopped the projector before a commit.
     #[error("the projector stopped at a fail point before committing {view}")]
     FailPoint {

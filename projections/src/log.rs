@@ -196,6 +196,28 @@ pub async fn read_page(
         .collect()
 }
 
+/// Whether committed events after the checkpoint exist that [`read_page`] does not return
+/// yet, because a transaction that started writing before them is still open (PostgreSQL).
+pub async fn has_fenced_events(tx: &mut Tx, after: Checkpoint) -> Result<bool, ProjectionError> {
+    if !tx.is_postgres() {
+        return Ok(false);
+    }
+    let rows = tx
+        .fetch(
+            &Statement::new(
+                "SELECT count(*) FROM (SELECT 1 FROM events \
+                 WHERE (tx_id, global_position) > ((($1)::bigint)::text::xid8, $2) LIMIT 1) AS s",
+                vec![Arg::Int(after.tx_id), Arg::Int(after.position)],
+            ),
+            &[Col::Int],
+        )
+        .await?;
+    Ok(rows
+        .first()
+        .and_then(|row| row.first())
+        .is_some_and(|count| count.int() > 0))
+}
+
 fn stored_event(row: Vec<Value>) -> StoredEvent {
     let mut values = row.into_iter();
     let mut next = || values.next().unwrap_or(Value::Null);

@@ -2,7 +2,7 @@
 //! per view, and rebuilds views from the events alone.
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
@@ -10,6 +10,19 @@ use crate::db::{Statement, ViewDb};
 use crate::error::ProjectionError;
 use crate::log::{self, Checkpoint};
 use crate::views::View;
+
+/// What one step of one view did.
+enum Step {
+    /// Applied this many events.
+    Applied(u64),
+    /// Nothing left to apply.
+    Idle,
+    /// Committed events exist but wait behind a transaction that is still writing.
+    Fenced,
+}
+
+/// How long a catch-up waits for committed events held behind a writing transaction.
+pub const FENCE_PATIENCE: Duration = Duration::from_secs(60);
 
 /// Events read per page; one page of one view commits in one transaction.
 const DEFAULT_PAGE_SIZE: i64 = 1_000;
@@ -65,15 +78,29 @@ impl Projector {
         Ok(applied)
     }
 
-    /// Applies every event not yet applied to one view.
+    /// Applies every event committed so far to one view.
+    ///
+    /// On PostgreSQL, events committed after a transaction that is still writing stay behind
+    /// the fence until it ends (see the crate docs); this waits for them, up to
+    /// [`FENCE_PATIENCE`].
     pub async fn catch_up_view(&self, view: View) -> Result<u64, ProjectionError> {
         let mut applied = 0;
+        let mut fenced_since: Option<Instant> = None;
         loop {
-            let page = self.step(view).await?;
-            if page == 0 {
-                return Ok(applied);
+            match self.step(view).await? {
+                Step::Applied(events) => {
+                    applied += events;
+                    fenced_since = None;
+                }
+                Step::Idle => return Ok(applied),
+                Step::Fenced => {
+                    let since = *fenced_since.get_or_insert_with(Instant::now);
+                    if since.elapsed() > FENCE_PATIENCE {
+                        return Err(ProjectionError::Fenced { view: view.name() });
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
             }
-            applied += page;
         }
     }
 
@@ -119,12 +146,15 @@ impl Projector {
     }
 
     /// Applies one page to one view and commits it with the view's checkpoint.
-    async fn step(&self, view: View) -> Result<u64, ProjectionError> {
+    async fn step(&self, view: View) -> Result<Step, ProjectionError> {
         let mut tx = self.db.begin().await?;
         let checkpoint = log::lock_checkpoint(&mut tx, view.name()).await?;
         let page = log::read_page(&mut tx, checkpoint, self.page_size).await?;
         let Some(last) = page.last() else {
-            return Ok(0);
+            if log::has_fenced_events(&mut tx, checkpoint).await? {
+                return Ok(Step::Fenced);
+            }
+            return Ok(Step::Idle);
         };
 
         for statement in view.statements(&page) {
@@ -148,7 +178,7 @@ impl Projector {
             through = next.applied,
             "projected"
         );
-        Ok(page.len() as u64)
+        Ok(Step::Applied(page.len() as u64))
     }
 
     fn should_fail(&self, view: View) -> bool {

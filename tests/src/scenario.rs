@@ -2,26 +2,43 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use migrator_domain::chunk::{FailureCode, RecordOutcome, RolledBack};
 use migrator_domain::migration::EntityTally;
-use migrator_domain::{ChunkCommand, ChunkId, Entity, MigrationCommand, RecordKind, Settings};
+use migrator_domain::{
+    ChunkCommand, ChunkId, Entity, MigrationCommand, Period, RecordKind, Settings,
+};
 use migrator_store::Store;
 use uuid::Uuid;
 
 /// A fixed instant, so that tests do not depend on the clock.
 pub fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 15, 9, 0, 0).single().expect("a valid instant")
+    Utc.with_ymd_and_hms(2026, 1, 15, 9, 0, 0)
+        .single()
+        .expect("a valid instant")
 }
 
-/// Settings moving companies only.
+/// Settings moving the companies created in 2025.
 pub fn companies_only() -> Settings {
-    Settings::new([Entity::Companies], None, true, BTreeMap::new()).expect("valid settings").0
+    let period = Period::new(day("2025-01-01"), day("2025-12-31")).expect("a valid period");
+    Settings::new([Entity::Companies], Some(period), true, BTreeMap::new())
+        .expect("valid settings")
+        .0
 }
 
-/// Configures a run for companies, counts `total` companies (`in_period` inside the period),
-/// takes lease epoch 1 and starts the transfer.
-pub async fn start_run(store: &Store, total: u64, in_period: u64) -> Uuid {
+fn day(text: &str) -> NaiveDate {
+    text.parse().expect("a valid day")
+}
+
+/// How many of companies `1..=total` fall inside the period under [`outcome_for`].
+pub fn in_period(total: u64) -> u64 {
+    total - expected_outcomes(total).2
+}
+
+/// Configures a run for companies, counts `total` companies (those [`outcome_for`] leaves
+/// outside the period are counted outside it), takes lease epoch 1 and starts the transfer.
+pub async fn start_run(store: &Store, total: u64) -> Uuid {
+    let in_period = in_period(total);
     let id = Uuid::new_v4();
     let commands = [
         MigrationCommand::Configure {
@@ -32,7 +49,11 @@ pub async fn start_run(store: &Store, total: u64, in_period: u64) -> Uuid {
             requested_by: "test".to_owned(),
             at: t0(),
         },
-        MigrationCommand::AcquireLease { worker: "worker-1".to_owned(), epoch: 1, at: t0() },
+        MigrationCommand::AcquireLease {
+            worker: "worker-1".to_owned(),
+            epoch: 1,
+            at: t0(),
+        },
         MigrationCommand::StartCounting { at: t0() },
         MigrationCommand::RecordCount {
             epoch: 1,
@@ -42,10 +63,15 @@ pub async fn start_run(store: &Store, total: u64, in_period: u64) -> Uuid {
             at: t0(),
         },
         MigrationCommand::FinishCounting { epoch: 1, at: t0() },
-        MigrationCommand::StartTransfer { at: t0() + Duration::seconds(1) },
+        MigrationCommand::StartTransfer {
+            at: t0() + Duration::seconds(1),
+        },
     ];
     for command in commands {
-        store.migration(id, command).await.expect("the run accepts its set-up");
+        store
+            .migration(id, command)
+            .await
+            .expect("the run accepts its set-up");
     }
     id
 }
@@ -62,7 +88,10 @@ pub fn outcome_for(amo_id: u64) -> RecordOutcome {
     } else if amo_id % 7 == 0 {
         RecordOutcome::OutsidePeriod { amo_id }
     } else {
-        RecordOutcome::Transferred { amo_id, b24_id: (amo_id + 100_000).to_string() }
+        RecordOutcome::Transferred {
+            amo_id,
+            b24_id: (amo_id + 100_000).to_string(),
+        }
     }
 }
 
@@ -78,7 +107,10 @@ pub async fn record_companies(store: &Store, id: Uuid, first: u64, count: u64) {
             outcomes: batch.iter().copied().map(outcome_for).collect(),
             at: t0() + Duration::seconds(2),
         };
-        store.chunk(chunk, command).await.expect("the chunk accepts the batch");
+        store
+            .chunk(chunk, command)
+            .await
+            .expect("the chunk accepts the batch");
     }
 }
 
@@ -96,11 +128,17 @@ pub async fn roll_back_companies(store: &Store, id: Uuid, amo_ids: &[u64]) {
             kind: RecordKind::Company,
             records: batch
                 .iter()
-                .map(|amo_id| RolledBack { amo_id: *amo_id, already_gone: amo_id % 3 == 0 })
+                .map(|amo_id| RolledBack {
+                    amo_id: *amo_id,
+                    already_gone: amo_id % 3 == 0,
+                })
                 .collect(),
             at: t0() + Duration::seconds(3),
         };
-        store.chunk(chunk, command).await.expect("the chunk accepts the rollback");
+        store
+            .chunk(chunk, command)
+            .await
+            .expect("the chunk accepts the rollback");
     }
 }
 
@@ -118,8 +156,18 @@ pub fn expected_outcomes(total: u64) -> (u64, u64, u64) {
 }
 
 /// Finishes run `id` whose companies `1..=total` were recorded with [`record_companies`].
-pub async fn finish_run(store: &Store, id: Uuid, total: u64, in_period: u64) {
+pub async fn finish_run(store: &Store, id: Uuid, total: u64) {
     let (transferred, failed, outside_period) = expected_outcomes(total);
+    let in_period = in_period(total);
+    let complete = MigrationCommand::CompleteEntity {
+        epoch: 1,
+        entity: Entity::Companies,
+        at: t0(),
+    };
+    store
+        .migration(id, complete)
+        .await
+        .expect("companies complete");
     let tallies = vec![EntityTally {
         entity: Entity::Companies,
         counted: total,
@@ -129,7 +177,14 @@ pub async fn finish_run(store: &Store, id: Uuid, total: u64, in_period: u64) {
         outside_period,
     }];
     store
-        .migration(id, MigrationCommand::FinishTransfer { epoch: 1, tallies, at: t0() })
+        .migration(
+            id,
+            MigrationCommand::FinishTransfer {
+                epoch: 1,
+                tallies,
+                at: t0(),
+            },
+        )
         .await
         .expect("the run finishes");
 }

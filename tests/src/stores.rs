@@ -67,7 +67,13 @@ impl TestStore {
         };
 
         let store = std::sync::Arc::new(Store::open(&url).await.expect("open the test store"));
-        TestStore { store, url, kind, _folder: folder, database }
+        TestStore {
+            store,
+            url,
+            kind,
+            _folder: folder,
+            database,
+        }
     }
 
     /// Which database this is.
@@ -119,7 +125,9 @@ impl Drop for TestStore {
         // Drop runs inside the test's runtime, which cannot be blocked on; a thread with its
         // own runtime closes the pool and drops the database, also after a failed test.
         let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
             let Ok(runtime) = runtime else { return };
             runtime.block_on(async move {
                 backend.close().await;

@@ -47,8 +47,16 @@ pub enum ChunkError {
         /// The outcome it has.
         outcome: &'static str,
     },
+    /// A transfer names no Bitrix24 id, so a rollback could not delete it.
+    #[error("amoCRM record {amo_id} is said to be transferred, but no Bitrix24 id is given")]
+    MissingPortalId {
+        /// The amoCRM id.
+        amo_id: u64,
+    },
     /// The batch would take the chunk past its capacity.
-    #[error("the chunk holds {held} records and can take {capacity}; a batch of {size} is too many")]
+    #[error(
+        "the chunk holds {held} records and can take {capacity}; a batch of {size} is too many"
+    )]
     ChunkFull {
         /// Records held.
         held: usize,

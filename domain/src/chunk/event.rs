@@ -78,7 +78,7 @@ pub enum ChunkEvent {
         at: DateTime<Utc>,
     },
     /// The record was created outside the chosen period and was left in amoCRM.
-    RecordOutsidePeriod {
+    RecordLeftOutsidePeriod {
         /// The run.
         migration_id: Uuid,
         /// The kind of record.
@@ -111,7 +111,7 @@ impl ChunkEvent {
         match self {
             ChunkEvent::RecordTransferred { amo_id, .. }
             | ChunkEvent::RecordFailed { amo_id, .. }
-            | ChunkEvent::RecordOutsidePeriod { amo_id, .. }
+            | ChunkEvent::RecordLeftOutsidePeriod { amo_id, .. }
             | ChunkEvent::RecordRolledBack { amo_id, .. } => *amo_id,
         }
     }
@@ -122,7 +122,7 @@ impl DomainEvent for ChunkEvent {
         let name = match self {
             ChunkEvent::RecordTransferred { .. } => "RecordTransferred",
             ChunkEvent::RecordFailed { .. } => "RecordFailed",
-            ChunkEvent::RecordOutsidePeriod { .. } => "RecordOutsidePeriod",
+            ChunkEvent::RecordLeftOutsidePeriod { .. } => "RecordLeftOutsidePeriod",
             ChunkEvent::RecordRolledBack { .. } => "RecordRolledBack",
         };
         name.to_owned()

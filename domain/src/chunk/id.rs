@@ -28,7 +28,11 @@ pub struct ChunkId {
 impl ChunkId {
     /// Names a chunk.
     pub fn new(migration_id: Uuid, kind: RecordKind, index: u32) -> ChunkId {
-        ChunkId { migration_id, kind, index }
+        ChunkId {
+            migration_id,
+            kind,
+            index,
+        }
     }
 }
 

@@ -65,10 +65,12 @@ impl Chunk {
 
     /// The Bitrix24 ids of records moved and not yet rolled back, by amoCRM id.
     pub fn transferred(&self) -> impl Iterator<Item = (u64, &str)> {
-        self.records.iter().filter_map(|(amo_id, state)| match state {
-            RecordState::Transferred(b24_id) => Some((*amo_id, b24_id.as_str())),
-            _ => None,
-        })
+        self.records
+            .iter()
+            .filter_map(|(amo_id, state)| match state {
+                RecordState::Transferred(b24_id) => Some((*amo_id, b24_id.as_str())),
+                _ => None,
+            })
     }
 
     fn check_owner(&self, migration_id: Uuid, kind: RecordKind) -> Result<(), ChunkError> {
@@ -76,7 +78,12 @@ impl Chunk {
             Some((held_migration, held_kind))
                 if held_migration != migration_id || held_kind != kind =>
             {
-                Err(ChunkError::WrongChunk { held_migration, held_kind, migration_id, kind })
+                Err(ChunkError::WrongChunk {
+                    held_migration,
+                    held_kind,
+                    migration_id,
+                    kind,
+                })
             }
             _ => Ok(()),
         }
@@ -92,20 +99,31 @@ impl Chunk {
 
         match seen.len() {
             0 => Err(ChunkError::EmptyBatch),
-            size if size > BATCH_LIMIT => {
-                Err(ChunkError::BatchTooLarge { size, limit: BATCH_LIMIT })
-            }
+            size if size > BATCH_LIMIT => Err(ChunkError::BatchTooLarge {
+                size,
+                limit: BATCH_LIMIT,
+            }),
             size => Ok(size),
         }
     }
 
     fn decide(&self, command: ChunkCommand) -> Result<Vec<ChunkEvent>, ChunkError> {
         match command {
-            ChunkCommand::RecordBatch { migration_id, kind, outcomes, at } => {
+            ChunkCommand::RecordBatch {
+                migration_id,
+                kind,
+                outcomes,
+                at,
+            } => {
                 self.check_owner(migration_id, kind)?;
                 let size = self.check_batch(outcomes.iter().map(RecordOutcome::amo_id))?;
                 for outcome in &outcomes {
                     let amo_id = outcome.amo_id();
+                    if let RecordOutcome::Transferred { b24_id, .. } = outcome
+                        && b24_id.trim().is_empty()
+                    {
+                        return Err(ChunkError::MissingPortalId { amo_id });
+                    }
                     if let Some(state) = self.records.get(&amo_id) {
                         return Err(ChunkError::AlreadySettled {
                             amo_id,
@@ -125,25 +143,54 @@ impl Chunk {
                     .into_iter()
                     .map(|outcome| match outcome {
                         RecordOutcome::Transferred { amo_id, b24_id } => {
-                            ChunkEvent::RecordTransferred { migration_id, kind, amo_id, b24_id, at }
+                            ChunkEvent::RecordTransferred {
+                                migration_id,
+                                kind,
+                                amo_id,
+                                b24_id,
+                                at,
+                            }
                         }
-                        RecordOutcome::Failed { amo_id, code, message } => {
-                            ChunkEvent::RecordFailed { migration_id, kind, amo_id, code, message, at }
-                        }
+                        RecordOutcome::Failed {
+                            amo_id,
+                            code,
+                            message,
+                        } => ChunkEvent::RecordFailed {
+                            migration_id,
+                            kind,
+                            amo_id,
+                            code,
+                            message,
+                            at,
+                        },
                         RecordOutcome::OutsidePeriod { amo_id } => {
-                            ChunkEvent::RecordOutsidePeriod { migration_id, kind, amo_id, at }
+                            ChunkEvent::RecordLeftOutsidePeriod {
+                                migration_id,
+                                kind,
+                                amo_id,
+                                at,
+                            }
                         }
                     })
                     .collect();
                 Ok(events)
             }
 
-            ChunkCommand::RollBackBatch { migration_id, kind, records, at } => {
+            ChunkCommand::RollBackBatch {
+                migration_id,
+                kind,
+                records,
+                at,
+            } => {
                 self.check_owner(migration_id, kind)?;
                 self.check_batch(records.iter().map(|record| record.amo_id))?;
 
                 let mut events = Vec::with_capacity(records.len());
-                for RolledBack { amo_id, already_gone } in records {
+                for RolledBack {
+                    amo_id,
+                    already_gone,
+                } in records
+                {
                     let b24_id = match self.records.get(&amo_id) {
                         Some(RecordState::Transferred(b24_id)) => b24_id.clone(),
                         Some(RecordState::RolledBack) => {
@@ -187,18 +234,31 @@ impl Aggregate for Chunk {
 
     fn apply(&mut self, event: Self::Event) {
         let (migration_id, kind, amo_id, state) = match event {
-            ChunkEvent::RecordTransferred { migration_id, kind, amo_id, b24_id, .. } => {
-                (migration_id, kind, amo_id, RecordState::Transferred(b24_id))
-            }
-            ChunkEvent::RecordFailed { migration_id, kind, amo_id, .. } => {
-                (migration_id, kind, amo_id, RecordState::Failed)
-            }
-            ChunkEvent::RecordOutsidePeriod { migration_id, kind, amo_id, .. } => {
-                (migration_id, kind, amo_id, RecordState::OutsidePeriod)
-            }
-            ChunkEvent::RecordRolledBack { migration_id, kind, amo_id, .. } => {
-                (migration_id, kind, amo_id, RecordState::RolledBack)
-            }
+            ChunkEvent::RecordTransferred {
+                migration_id,
+                kind,
+                amo_id,
+                b24_id,
+                ..
+            } => (migration_id, kind, amo_id, RecordState::Transferred(b24_id)),
+            ChunkEvent::RecordFailed {
+                migration_id,
+                kind,
+                amo_id,
+                ..
+            } => (migration_id, kind, amo_id, RecordState::Failed),
+            ChunkEvent::RecordLeftOutsidePeriod {
+                migration_id,
+                kind,
+                amo_id,
+                ..
+            } => (migration_id, kind, amo_id, RecordState::OutsidePeriod),
+            ChunkEvent::RecordRolledBack {
+                migration_id,
+                kind,
+                amo_id,
+                ..
+            } => (migration_id, kind, amo_id, RecordState::RolledBack),
         };
         self.owner.get_or_insert((migration_id, kind));
         self.records.insert(amo_id, state);

@@ -95,7 +95,9 @@ pub enum MigrationCommand {
         /// When.
         at: DateTime<Utc>,
     },
-    /// Stop the run because of something outside it.
+    /// Stop the run because of something outside it. It carries no lease epoch: whoever
+    /// notices (a worker, the app's uninstall handler) may interrupt, and a later interruption
+    /// replaces the reason of an earlier one.
     Interrupt {
         /// Why.
         reason: Interruption,

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::status::Status;
 use crate::entity::Entity;
+use crate::settings::SettingsError;
 
 /// A refused command. Each message says what was asked, why it cannot be done now, and,
 /// where there is one, what to do instead.
@@ -14,6 +15,39 @@ pub enum MigrationError {
     NotConfigured {
         /// What was asked.
         action: &'static str,
+    },
+    /// The settings cannot be used.
+    #[error("cannot {action}: {problem}")]
+    InvalidSettings {
+        /// What was asked.
+        action: &'static str,
+        /// What is wrong with the settings.
+        problem: SettingsError,
+    },
+    /// A worker command arrived before any worker took the run over.
+    #[error("cannot {action}: no worker has taken the migration over yet")]
+    NoLease {
+        /// What was asked.
+        action: &'static str,
+    },
+    /// A count puts records outside a period the run does not have.
+    #[error(
+        "cannot record a count: {entity} has {total} records and no period is set, so all of \
+         them are inside it, not {in_period}"
+    )]
+    CountWithoutPeriod {
+        /// The entity.
+        entity: Entity,
+        /// Records counted.
+        total: u64,
+        /// Records said to be inside the period.
+        in_period: u64,
+    },
+    /// Some chosen entities still have records without an outcome.
+    #[error("cannot finish the transfer: not completed yet: {}", list(missing))]
+    NotCompleted {
+        /// The entities not completed.
+        missing: Vec<Entity>,
     },
     /// The run exists already.
     #[error("cannot configure the migration: it was configured already")]
@@ -88,7 +122,7 @@ pub enum MigrationError {
         /// When automatic confirmation becomes possible.
         allowed_from: DateTime<Utc>,
     },
-    /// A tally does not balance or is missing (H3): something would be lost silently.
+    /// A tally does not balance (H3): something would be lost silently.
     #[error(
         "cannot finish the transfer: {entity} does not balance: counted {counted}, but moved, \
          failed and outside the period add up to {accounted}"
@@ -101,7 +135,7 @@ pub enum MigrationError {
         /// Records with an outcome.
         accounted: u64,
     },
-    /// A tally is missing for a chosen entity, or does not match its count.
+    /// A tally is missing, doubled, or does not match the entity's count.
     #[error("cannot finish the transfer: the tally for {entity} {problem}")]
     TallyMismatch {
         /// The entity.
@@ -112,5 +146,9 @@ pub enum MigrationError {
 }
 
 fn list(entities: &[Entity]) -> String {
-    entities.iter().map(|entity| entity.as_str()).collect::<Vec<_>>().join(", ")
+    entities
+        .iter()
+        .map(|entity| entity.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

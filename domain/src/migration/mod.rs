@@ -57,6 +57,7 @@ pub struct Migration {
     completed: BTreeSet<Entity>,
     interrupted: Option<(Phase, Interruption)>,
     lease_epoch: u64,
+    transfer_started: bool,
     finished_at: Option<DateTime<Utc>>,
 }
 
@@ -120,6 +121,9 @@ impl Migration {
                 if self.status != Status::New {
                     return Err(MigrationError::AlreadyConfigured);
                 }
+                settings
+                    .check()
+                    .map_err(|problem| MigrationError::InvalidSettings { action, problem })?;
                 Ok(vec![MigrationEvent::MigrationConfigured {
                     migration_id,
                     portal,
@@ -131,7 +135,14 @@ impl Migration {
             }
 
             MigrationCommand::ChangeSettings { settings, at } => {
-                self.require(action, &[Status::Configured, Status::Counted], settings_hint(self))?;
+                self.require(
+                    action,
+                    &[Status::Configured, Status::Counted],
+                    settings_hint(self),
+                )?;
+                settings
+                    .check()
+                    .map_err(|problem| MigrationError::InvalidSettings { action, problem })?;
                 Ok(vec![MigrationEvent::SettingsChanged { settings, at }])
             }
 
@@ -145,15 +156,37 @@ impl Migration {
                 Ok(vec![MigrationEvent::CountingStarted { fingerprint, at }])
             }
 
-            MigrationCommand::RecordCount { epoch, entity, total, in_period, at } => {
-                self.require(action, &[Status::Counting], "counts are recorded while counting")?;
+            MigrationCommand::RecordCount {
+                epoch,
+                entity,
+                total,
+                in_period,
+                at,
+            } => {
+                self.require(
+                    action,
+                    &[Status::Counting],
+                    "counts are recorded while counting",
+                )?;
                 self.check_epoch(action, epoch)?;
                 self.check_chosen(action, entity)?;
                 if self.counts.contains_key(&entity) {
                     return Err(MigrationError::AlreadyCounted { entity });
                 }
+                if self.settings.period.is_none() && in_period != total {
+                    return Err(MigrationError::CountWithoutPeriod {
+                        entity,
+                        total,
+                        in_period,
+                    });
+                }
                 let in_period = in_period.min(total);
-                Ok(vec![MigrationEvent::EntityCounted { entity, total, in_period, at }])
+                Ok(vec![MigrationEvent::EntityCounted {
+                    entity,
+                    total,
+                    in_period,
+                    at,
+                }])
             }
 
             MigrationCommand::FinishCounting { epoch, at } => {
@@ -165,6 +198,13 @@ impl Migration {
             }
 
             MigrationCommand::AcquireLease { worker, epoch, at } => {
+                if matches!(self.status, Status::Confirmed | Status::RolledBack) {
+                    return Err(MigrationError::NotAllowed {
+                        action,
+                        status: self.status,
+                        hint: "the migration has ended; there is no work left to take over",
+                    });
+                }
                 if epoch <= self.lease_epoch {
                     return Err(MigrationError::LeaseNotNewer {
                         given: epoch,
@@ -181,7 +221,11 @@ impl Migration {
             }
 
             MigrationCommand::CompleteEntity { epoch, entity, at } => {
-                self.require(action, &[Status::Transferring], "records move only while transferring")?;
+                self.require(
+                    action,
+                    &[Status::Transferring],
+                    "records move only while transferring",
+                )?;
                 self.check_epoch(action, epoch)?;
                 self.check_chosen(action, entity)?;
                 if self.completed.contains(&entity) {
@@ -191,7 +235,11 @@ impl Migration {
             }
 
             MigrationCommand::Pause { at } => {
-                self.require(action, &[Status::Transferring], "only a running transfer can pause")?;
+                self.require(
+                    action,
+                    &[Status::Transferring],
+                    "only a running transfer can pause",
+                )?;
                 Ok(vec![MigrationEvent::MigrationPaused { at }])
             }
 
@@ -215,6 +263,10 @@ impl Migration {
                     Status::Counting => Phase::Counting,
                     Status::Transferring | Status::Paused => Phase::Transferring,
                     Status::RollingBack => Phase::RollingBack,
+                    Status::Interrupted => match &self.interrupted {
+                        Some((phase, _)) => *phase,
+                        None => Phase::Transferring,
+                    },
                     status => {
                         return Err(MigrationError::NotAllowed {
                             action,
@@ -223,7 +275,11 @@ impl Migration {
                         });
                     }
                 };
-                Ok(vec![MigrationEvent::MigrationInterrupted { phase, reason, at }])
+                Ok(vec![MigrationEvent::MigrationInterrupted {
+                    phase,
+                    reason,
+                    at,
+                }])
             }
 
             MigrationCommand::Cancel { at } => {
@@ -244,8 +300,13 @@ impl Migration {
             }
 
             MigrationCommand::FinishTransfer { epoch, tallies, at } => {
-                self.require(action, &[Status::Transferring], "only a running transfer can finish")?;
+                self.require(
+                    action,
+                    &[Status::Transferring],
+                    "only a running transfer can finish",
+                )?;
                 self.check_epoch(action, epoch)?;
+                self.check_completed()?;
                 self.check_tallies(&tallies)?;
                 Ok(vec![MigrationEvent::TransferFinished { tallies, at }])
             }
@@ -256,7 +317,10 @@ impl Migration {
                     &[Status::AwaitingConfirmation],
                     "only a finished migration waits for confirmation",
                 )?;
-                Ok(vec![MigrationEvent::MigrationConfirmed { automatically: false, at }])
+                Ok(vec![MigrationEvent::MigrationConfirmed {
+                    automatically: false,
+                    at,
+                }])
             }
 
             MigrationCommand::ConfirmAutomatically { at } => {
@@ -268,24 +332,48 @@ impl Migration {
                 let finished_at = self.finished_at.unwrap_or(at);
                 let allowed_from = finished_at + AUTO_CONFIRM_AFTER;
                 if at < allowed_from {
-                    return Err(MigrationError::TooEarlyToConfirm { finished_at, allowed_from });
+                    return Err(MigrationError::TooEarlyToConfirm {
+                        finished_at,
+                        allowed_from,
+                    });
                 }
-                Ok(vec![MigrationEvent::MigrationConfirmed { automatically: true, at }])
+                Ok(vec![MigrationEvent::MigrationConfirmed {
+                    automatically: true,
+                    at,
+                }])
             }
 
             MigrationCommand::StartRollback { at } => {
                 self.require(
                     action,
                     &[Status::Cancelled, Status::AwaitingConfirmation],
-                    rollback_hint(self.status),
+                    rollback_hint(self),
                 )?;
+                if !self.transfer_started {
+                    return Err(MigrationError::NotAllowed {
+                        action,
+                        status: self.status,
+                        hint: "nothing was moved: the transfer never started",
+                    });
+                }
                 Ok(vec![MigrationEvent::RollbackStarted { at }])
             }
 
-            MigrationCommand::CompleteRollback { epoch, deleted, already_gone, users_kept, at } => {
+            MigrationCommand::CompleteRollback {
+                epoch,
+                deleted,
+                already_gone,
+                users_kept,
+                at,
+            } => {
                 self.require(action, &[Status::RollingBack], "no deletion is under way")?;
                 self.check_epoch(action, epoch)?;
-                Ok(vec![MigrationEvent::RollbackCompleted { deleted, already_gone, users_kept, at }])
+                Ok(vec![MigrationEvent::RollbackCompleted {
+                    deleted,
+                    already_gone,
+                    users_kept,
+                    at,
+                }])
             }
         }
     }
@@ -299,15 +387,26 @@ impl Migration {
         if allowed.contains(&self.status) {
             Ok(())
         } else {
-            Err(MigrationError::NotAllowed { action, status: self.status, hint })
+            Err(MigrationError::NotAllowed {
+                action,
+                status: self.status,
+                hint,
+            })
         }
     }
 
     fn check_epoch(&self, action: &'static str, epoch: u64) -> Result<(), MigrationError> {
+        if self.lease_epoch == 0 {
+            return Err(MigrationError::NoLease { action });
+        }
         if epoch == self.lease_epoch {
             Ok(())
         } else {
-            Err(MigrationError::StaleLease { action, given: epoch, current: self.lease_epoch })
+            Err(MigrationError::StaleLease {
+                action,
+                given: epoch,
+                current: self.lease_epoch,
+            })
         }
     }
 
@@ -332,16 +431,58 @@ impl Migration {
         }
     }
 
+    fn check_completed(&self) -> Result<(), MigrationError> {
+        let missing: Vec<Entity> = self
+            .current_settings()
+            .entities_in_order()
+            .filter(|entity| !self.completed.contains(entity))
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(MigrationError::NotCompleted { missing })
+        }
+    }
+
     fn check_tallies(&self, tallies: &[EntityTally]) -> Result<(), MigrationError> {
+        for tally in tallies {
+            if tallies
+                .iter()
+                .filter(|other| other.entity == tally.entity)
+                .count()
+                > 1
+            {
+                return Err(MigrationError::TallyMismatch {
+                    entity: tally.entity,
+                    problem: "appears twice",
+                });
+            }
+            if !self.current_settings().entities.contains(&tally.entity) {
+                return Err(MigrationError::TallyMismatch {
+                    entity: tally.entity,
+                    problem: "is for an entity this migration does not move",
+                });
+            }
+        }
         for entity in self.current_settings().entities_in_order() {
             let Some(tally) = tallies.iter().find(|tally| tally.entity == entity) else {
-                return Err(MigrationError::TallyMismatch { entity, problem: "is missing" });
+                return Err(MigrationError::TallyMismatch {
+                    entity,
+                    problem: "is missing",
+                });
             };
             let count = self.counts.get(&entity).copied().unwrap_or_default();
             if tally.counted != count.total || tally.in_period != count.in_period {
                 return Err(MigrationError::TallyMismatch {
                     entity,
                     problem: "does not carry the counts taken before the transfer",
+                });
+            }
+            if tally.outside_period != count.total - count.in_period {
+                return Err(MigrationError::TallyMismatch {
+                    entity,
+                    problem: "leaves a different number of records outside the period than \
+                              the count does",
                 });
             }
             if !tally.balances() {
@@ -392,15 +533,18 @@ fn cancel_hint(status: Status) -> &'static str {
         Status::Counting => "counting cannot be stopped; cancel once it ends",
         Status::Interrupted | Status::RollingBack => "a deletion cannot be cancelled; resume it",
         Status::Cancelled => "it is cancelled already",
-        _ => "it has finished; confirm it or delete what it moved",
+        Status::AwaitingConfirmation => "it has finished; confirm it or delete what it moved",
+        Status::Confirmed => "it has finished and been confirmed",
+        _ => "its data is gone; nothing is left to cancel",
     }
 }
 
-fn rollback_hint(status: Status) -> &'static str {
-    match status {
-        Status::Transferring | Status::Paused | Status::Interrupted => {
-            "cancel the migration first"
-        }
+fn rollback_hint(migration: &Migration) -> &'static str {
+    if matches!(migration.interrupted, Some((Phase::RollingBack, _))) {
+        return "the deletion was interrupted; resume it";
+    }
+    match migration.status {
+        Status::Transferring | Status::Paused | Status::Interrupted => "cancel the migration first",
         Status::RollingBack => "the deletion is under way already",
         Status::RolledBack => "its data has been deleted already",
         Status::Confirmed => "a confirmed migration keeps its data",
@@ -429,7 +573,11 @@ impl Aggregate for Migration {
 
     fn apply(&mut self, event: Self::Event) {
         match event {
-            MigrationEvent::MigrationConfigured { migration_id, settings, .. } => {
+            MigrationEvent::MigrationConfigured {
+                migration_id,
+                settings,
+                ..
+            } => {
                 self.id = Some(migration_id);
                 self.settings = settings;
                 self.status = Status::Configured;
@@ -443,12 +591,20 @@ impl Aggregate for Migration {
                 self.counts.clear();
                 self.status = Status::Counting;
             }
-            MigrationEvent::EntityCounted { entity, total, in_period, .. } => {
+            MigrationEvent::EntityCounted {
+                entity,
+                total,
+                in_period,
+                ..
+            } => {
                 self.counts.insert(entity, Count { total, in_period });
             }
             MigrationEvent::CountingFinished { .. } => self.status = Status::Counted,
             MigrationEvent::LeaseAcquired { epoch, .. } => self.lease_epoch = epoch,
-            MigrationEvent::TransferStarted { .. } => self.status = Status::Transferring,
+            MigrationEvent::TransferStarted { .. } => {
+                self.transfer_started = true;
+                self.status = Status::Transferring;
+            }
             MigrationEvent::EntityTransferCompleted { entity, .. } => {
                 self.completed.insert(entity);
             }

@@ -138,7 +138,9 @@ impl fmt::Display for Interruption {
                 };
                 write!(f, "{name} failed: {message}; the run resumes by itself")
             }
-            Interruption::DomainChanged { new_domain: Some(domain) } => {
+            Interruption::DomainChanged {
+                new_domain: Some(domain),
+            } => {
                 write!(f, "the portal moved to {domain} during the run")
             }
             Interruption::DomainChanged { new_domain: None } => {

@@ -36,7 +36,9 @@ pub enum StoreError {
     #[error("{0}")]
     Chunk(#[from] ChunkError),
     /// Other writers kept changing the aggregate; the command was not written.
-    #[error("{aggregate} {id} kept changing under {attempts} attempts; the command was not written")]
+    #[error(
+        "{aggregate} {id} kept changing under {attempts} attempts; the command was not written"
+    )]
     Contended {
         /// The aggregate type.
         aggregate: &'static str,

@@ -15,7 +15,10 @@ use crate::open::Backend;
 use crate::url::StoreUrl;
 
 /// How often a command that lost a concurrency race is reloaded and tried again.
-const MAX_ATTEMPTS: u32 = 8;
+const MAX_ATTEMPTS: u32 = 16;
+
+/// The longest pause between two attempts.
+const MAX_BACKOFF_MS: u64 = 500;
 
 /// The event store of one database, ready to take commands.
 pub struct Store {
@@ -61,14 +64,18 @@ impl Store {
     pub async fn open(url: &StoreUrl) -> Result<Store, StoreError> {
         let backend = Backend::connect(url).await?;
         let engines = match &backend {
-            Backend::Postgres(pool) => {
-                Engines::Postgres(Frameworks::new(|| PostgresEventRepository::new(pool.clone())))
-            }
+            Backend::Postgres(pool) => Engines::Postgres(Frameworks::new(|| {
+                PostgresEventRepository::new(pool.clone())
+            })),
             Backend::Sqlite(pool) => {
                 Engines::Sqlite(Frameworks::new(|| SqliteEventRepository::new(pool.clone())))
             }
         };
-        Ok(Store { url: url.clone(), backend, engines })
+        Ok(Store {
+            url: url.clone(),
+            backend,
+            engines,
+        })
     }
 
     /// The URL this store was opened with.
@@ -145,14 +152,25 @@ where
         match framework.execute(id, command.clone()).await {
             Ok(()) => return Ok(()),
             Err(AggregateError::AggregateConflict) => {
-                tracing::debug!(aggregate = A::TYPE, id, attempt, "concurrent write, retrying");
-                let jitter = rand::rng().random_range(1..=10 * u64::from(attempt));
-                tokio::time::sleep(Duration::from_millis(jitter)).await;
+                tracing::debug!(
+                    aggregate = A::TYPE,
+                    id,
+                    attempt,
+                    "concurrent write, retrying"
+                );
+                // Exponential backoff with full jitter: writers that collided spread out.
+                let ceiling = (2u64 << attempt.min(16)).min(MAX_BACKOFF_MS);
+                let pause = rand::rng().random_range(1..=ceiling);
+                tokio::time::sleep(Duration::from_millis(pause)).await;
             }
             Err(error) => return Err(translate::<A>(error, id, "writing events")),
         }
     }
-    Err(StoreError::Contended { aggregate: A::TYPE, id: id.to_owned(), attempts: MAX_ATTEMPTS })
+    Err(StoreError::Contended {
+        aggregate: A::TYPE,
+        id: id.to_owned(),
+        attempts: MAX_ATTEMPTS,
+    })
 }
 
 async fn load<A, ES>(store: &ES, id: &str) -> Result<A, StoreError>
@@ -174,9 +192,11 @@ where
 {
     match error {
         AggregateError::UserError(rejection) => StoreError::from(rejection),
-        AggregateError::AggregateConflict => {
-            StoreError::Contended { aggregate: A::TYPE, id: id.to_owned(), attempts: 1 }
-        }
+        AggregateError::AggregateConflict => StoreError::Contended {
+            aggregate: A::TYPE,
+            id: id.to_owned(),
+            attempts: 1,
+        },
         AggregateError::DeserializationError(source) => StoreError::Corrupt {
             aggregate: A::TYPE,
             id: id.to_owned(),

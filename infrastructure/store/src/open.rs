@@ -4,8 +4,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::sqlite::SqliteSynchronous;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 use crate::error::StoreError;
 use crate::url::StoreUrl;
@@ -34,7 +34,10 @@ impl Backend {
             Backend::Postgres(pool) => sqlx::migrate!("../../migrations/postgres").run(pool).await,
             Backend::Sqlite(pool) => sqlx::migrate!("../../migrations/sqlite").run(pool).await,
         };
-        schema.map_err(|source| StoreError::Schema { url: url.redacted(), source })?;
+        schema.map_err(|source| StoreError::Schema {
+            url: url.redacted(),
+            source,
+        })?;
 
         tracing::debug!(store = %url, "store schema is up to date");
         Ok(backend)
@@ -55,11 +58,17 @@ async fn connect_postgres(url: &StoreUrl, address: &str) -> Result<PgPool, Store
         .acquire_timeout(Duration::from_secs(30))
         .connect(address)
         .await
-        .map_err(|source| StoreError::Connect { url: url.redacted(), source })
+        .map_err(|source| StoreError::Connect {
+            url: url.redacted(),
+            source,
+        })
 }
 
 async fn connect_sqlite(url: &StoreUrl, path: &std::path::Path) -> Result<SqlitePool, StoreError> {
-    if let Some(folder) = path.parent().filter(|folder| !folder.as_os_str().is_empty()) {
+    if let Some(folder) = path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(folder).map_err(|error| StoreError::Connect {
             url: url.redacted(),
             source: sqlx::Error::Io(error),
@@ -69,7 +78,10 @@ async fn connect_sqlite(url: &StoreUrl, path: &std::path::Path) -> Result<Sqlite
     // FULL makes every commit durable against power loss, not only against a crash; one fsync
     // per command is far below the pace Bitrix24 allows.
     let options = SqliteConnectOptions::from_str("sqlite:")
-        .map_err(|source| StoreError::Connect { url: url.redacted(), source })?
+        .map_err(|source| StoreError::Connect {
+            url: url.redacted(),
+            source,
+        })?
         .filename(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
@@ -81,5 +93,8 @@ async fn connect_sqlite(url: &StoreUrl, path: &std::path::Path) -> Result<Sqlite
         .max_connections(4)
         .connect_with(options)
         .await
-        .map_err(|source| StoreError::Connect { url: url.redacted(), source })
+        .map_err(|source| StoreError::Connect {
+            url: url.redacted(),
+            source,
+        })
 }

@@ -104,7 +104,9 @@ mod tests {
 
     #[test]
     fn other_schemes_are_refused_with_the_expected_forms() {
-        let error = "mysql://u:secret@h/db".parse::<StoreUrl>().expect_err("refused");
+        let error = "mysql://u:secret@h/db"
+            .parse::<StoreUrl>()
+            .expect_err("refused");
 
         let message = error.to_string();
         assert!(message.contains("sqlite:PATH or postgres://"), "{message}");

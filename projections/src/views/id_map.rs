@@ -52,7 +52,7 @@ pub(super) fn statements(page: &[LogEntry]) -> Vec<Statement> {
                     ],
                 ));
             }
-            ChunkEvent::RecordFailed { .. } | ChunkEvent::RecordOutsidePeriod { .. } => {}
+            ChunkEvent::RecordFailed { .. } | ChunkEvent::RecordLeftOutsidePeriod { .. } => {}
         }
     }
 

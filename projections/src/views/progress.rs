@@ -42,7 +42,7 @@ pub(super) fn statements(page: &[LogEntry]) -> Vec<Statement> {
                     | ChunkEvent::RecordFailed {
                         migration_id, kind, ..
                     }
-                    | ChunkEvent::RecordOutsidePeriod {
+                    | ChunkEvent::RecordLeftOutsidePeriod {
                         migration_id, kind, ..
                     }
                     | ChunkEvent::RecordRolledBack {
@@ -53,7 +53,7 @@ pub(super) fn statements(page: &[LogEntry]) -> Vec<Statement> {
                 match event {
                     ChunkEvent::RecordTransferred { .. } => delta.transferred += 1,
                     ChunkEvent::RecordFailed { .. } => delta.failed += 1,
-                    ChunkEvent::RecordOutsidePeriod { .. } => delta.outside_period += 1,
+                    ChunkEvent::RecordLeftOutsidePeriod { .. } => delta.outside_period += 1,
                     ChunkEvent::RecordRolledBack { .. } => delta.rolled_back += 1,
                 }
             }
