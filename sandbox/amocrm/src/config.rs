@@ -46,6 +46,8 @@ pub struct SandboxConfig {
     pub block_after_violations: u32,
     /// Body of 429 answers.
     pub rate_limit_body: RateLimitBody,
+    /// `retry_after` of JSON 429 bodies, seconds (Kommo's documented example says 300).
+    pub retry_after_secs: u64,
     /// Behaviour for `limit` above the maximum.
     pub over_limit: OverLimit,
     /// Also emit `next` on short pages.
@@ -94,6 +96,7 @@ impl Default for SandboxConfig {
             rate_limit_rps: 7,
             block_after_violations: 30,
             rate_limit_body: RateLimitBody::Html,
+            retry_after_secs: 300,
             over_limit: OverLimit::FallBackToDefault,
             next_on_short_pages: false,
             api_filters_enabled: true,

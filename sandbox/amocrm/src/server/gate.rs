@@ -12,7 +12,6 @@ use axum::response::Response;
 use super::problem;
 use crate::auth::Caller;
 use crate::calls::{CallRecord, redact};
-use crate::config::RateLimitBody;
 use crate::control::{Shared, lock};
 use crate::faults::FaultKind;
 use crate::generator::{Draw, Stream};
@@ -77,7 +76,7 @@ async fn guarded(shared: &Shared, path: &str, mut request: Request, next: Next) 
     match admission {
         Admission::Admitted => {}
         Admission::TooMany => {
-            return problem::for_status(429, config.rate_limit_body == RateLimitBody::Json, "");
+            return problem::for_status(429, config, "");
         }
         Admission::Blocked => return problem::html(403),
     }
@@ -86,11 +85,7 @@ async fn guarded(shared: &Shared, path: &str, mut request: Request, next: Next) 
     match fault {
         Some(FaultKind::Status { status }) => {
             let trace = format!("{:032x}", shared.clock.now());
-            return problem::for_status(
-                status,
-                config.rate_limit_body == RateLimitBody::Json,
-                &trace,
-            );
+            return problem::for_status(status, config, &trace);
         }
         Some(FaultKind::NonJson { status }) => return problem::html(status),
         Some(FaultKind::Slow { delay_ms }) => {

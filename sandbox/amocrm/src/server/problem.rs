@@ -5,6 +5,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::config::{RateLimitBody, SandboxConfig};
+
 /// A JSON body with a content type.
 pub(crate) fn json_with(status: StatusCode, content_type: &'static str, body: &Value) -> Response {
     let mut response = (status, body.to_string()).into_response();
@@ -68,8 +70,7 @@ pub(crate) fn over_limit(max: u64) -> Response {
 
 /// 500 in Kommo's shape with a trace id.
 pub(crate) fn internal(trace_id: &str) -> Response {
-    let body = json!({"title": "ErrInternalServer", "type": "https://httpstatus.es/500",
-                      "status": 500,
+    let body = json!({"title": "ErrInternalServer", "status": 500,
                       "detail": "Internal server error", "trace_id": trace_id});
     json_with(
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -79,12 +80,12 @@ pub(crate) fn internal(trace_id: &str) -> Response {
 }
 
 /// 429 in Kommo's JSON shape with `retry_after`.
-pub(crate) fn too_many_json() -> Response {
+pub(crate) fn too_many_json(retry_after: u64) -> Response {
     let detail = "You have sent too many requests in a given amount of time. \
                   Please try again later.";
     let body = json!({"title": "Too Many Requests", "type": "https://httpstatus.es/429",
         "status": 429, "detail": detail,
-        "retry_after": 1});
+        "retry_after": retry_after});
     json_with(
         StatusCode::TOO_MANY_REQUESTS,
         "application/problem+json",
@@ -121,9 +122,11 @@ pub(crate) fn oauth_error(status: u16, hint: &str) -> Response {
 }
 
 /// The answer for an injected or limiter status, with the body the real service uses.
-pub(crate) fn for_status(status: u16, json_429: bool, trace_id: &str) -> Response {
+pub(crate) fn for_status(status: u16, config: &SandboxConfig, trace_id: &str) -> Response {
     match status {
-        429 if json_429 => too_many_json(),
+        429 if config.rate_limit_body == RateLimitBody::Json => {
+            too_many_json(config.retry_after_secs)
+        }
         402 => payment_required(),
         401 => unauthorized(),
         500 => internal(trace_id),
