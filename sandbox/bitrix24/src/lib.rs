@@ -121,6 +121,11 @@ impl B24Sandbox {
         format!("{}{}", self.url(), self.webhook_path)
     }
 
+    /// `{"url": ..., "webhook": ...}`, what `migrator sandbox b24` prints.
+    pub fn summary(&self) -> serde_json::Value {
+        serde_json::json!({"url": self.url(), "webhook": self.webhook_url()})
+    }
+
     /// The port the portal listens on.
     pub fn port(&self) -> u16 {
         self.address.port()

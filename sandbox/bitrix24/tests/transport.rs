@@ -161,3 +161,21 @@ async fn transport_wrong_webhook_code_is_no_auth_found() {
     assert_eq!(status, 401);
     assert_eq!(body["error"], "NO_AUTH_FOUND");
 }
+
+#[tokio::test]
+async fn transport_summary_names_the_base_url_and_a_working_webhook() {
+    let portal = Portal::start().await;
+
+    let summary = portal.sandbox.summary();
+    let webhook = summary["webhook"].as_str().unwrap();
+    let reply = portal
+        .http
+        .post(format!("{webhook}profile"))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(summary["url"], json!(portal.sandbox.url()));
+    assert!(webhook.starts_with(&format!("{}/rest/1/", portal.sandbox.url())));
+    assert_eq!(reply.status(), 200);
+}
