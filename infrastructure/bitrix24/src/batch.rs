@@ -22,6 +22,9 @@ use crate::php_query;
 /// The portal's limit of commands per batch.
 pub const MAX_BATCH_COMMANDS: usize = 50;
 
+/// The code of a command refused by its method's operating-time limit.
+const OPERATION_TIME_LIMIT: &str = "OPERATION_TIME_LIMIT";
+
 /// A batch being assembled.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
@@ -217,9 +220,20 @@ impl BatchOutcome {
     }
 
     /// The failure of the command under `key` as a typed error naming its method.
+    ///
+    /// A command refused by its method's operating-time limit comes back as the retryable
+    /// [`B24Error::OperatingLimit`]; the client has already held the method back, so sending
+    /// the command again in a later batch waits for the window by itself.
     pub fn failure(&self, key: &str) -> Option<B24Error> {
         let answer = self.errors.get(key)?.clone();
-        Some(classify_refusal(self.method(key), 400, answer))
+        let method = self.method(key);
+        if answer.code == OPERATION_TIME_LIMIT {
+            return Some(B24Error::OperatingLimit {
+                method: method.to_owned(),
+                attempts: 1,
+            });
+        }
+        Some(classify_refusal(method, 400, answer))
     }
 
     /// `total` of a list command.
@@ -308,6 +322,14 @@ impl B24Client {
         for (key, time) in &raw.result_time {
             if let Some(method) = methods.get(key) {
                 self.operating().record(method, time);
+            }
+        }
+        for (key, answer) in &raw.result_error {
+            if let Some(method) = methods
+                .get(key)
+                .filter(|_| answer.code == OPERATION_TIME_LIMIT)
+            {
+                self.operating().on_blocked(method);
             }
         }
 

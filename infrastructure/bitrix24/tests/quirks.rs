@@ -289,3 +289,35 @@ async fn invitations_report_refusals_as_outcomes() {
     assert!(matches!(outcomes[3], InviteOutcome::UserLimitReached(_)));
     assert_eq!(script.received()[1].body["UF_DEPARTMENT"], json!([1]));
 }
+
+#[tokio::test]
+async fn a_command_blocked_by_its_operating_limit_is_retryable_and_holds_the_method() {
+    let (client, script) = client().await;
+    script.push(Reply::ok(json!({"result": {
+        "result": {"a": 1},
+        "result_error": {"b": {"error": "OPERATION_TIME_LIMIT",
+            "error_description": "Method is blocked due to operation time limit."}}
+    }})));
+
+    let mut batch = Batch::new();
+    batch
+        .push("a", "crm.company.add", json!({"fields": {"TITLE": "a"}}))
+        .unwrap();
+    batch.push("b", "crm.deal.list", json!({})).unwrap();
+    let outcome = client.batch(&batch).await.unwrap();
+
+    let failure = outcome.failure("b").unwrap();
+    assert!(matches!(failure, B24Error::OperatingLimit { .. }) && failure.is_retryable());
+    assert!(
+        client
+            .operating()
+            .wait_needed(&["crm.deal.list".to_owned()])
+            .is_some()
+    );
+    assert!(
+        client
+            .operating()
+            .wait_needed(&["crm.company.add".to_owned()])
+            .is_none()
+    );
+}

@@ -105,9 +105,14 @@ pub async fn app_client(
     (client, clock)
 }
 
-/// Installs the app and returns a memory store holding its first pair.
+/// Installs the app for user 1 and returns a memory store holding its first pair.
 pub fn installed_store(sandbox: &B24Sandbox) -> Arc<MemoryTokenStore> {
-    let grant = sandbox.control().install_app(1);
+    installed_store_for(sandbox, 1)
+}
+
+/// Installs the app for `user_id` and returns a memory store holding its first pair.
+pub fn installed_store_for(sandbox: &B24Sandbox, user_id: u64) -> Arc<MemoryTokenStore> {
+    let grant = sandbox.control().install_app(user_id);
     sandbox.control().finish_install();
     Arc::new(MemoryTokenStore::with(pair_of(&grant)))
 }
