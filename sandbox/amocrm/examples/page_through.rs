@@ -1,15 +1,18 @@
-//! Memory check: starts a sandbox with 1,000,000 records and pages through every lead
-//! over HTTP with `limit=250`, then prints how many came back.
+//! Memory check: starts a sandbox (1,000,000 records unless a size is given as the first
+//! argument) and pages through every lead over HTTP with `limit=250`, then prints how
+//! many came back.
 //!
-//! Run with `/usr/bin/time -v cargo run --release -p migrator-sandbox-amocrm --example
-//! page_through` and read "Maximum resident set size".
+//! Build with `cargo build -p migrator-sandbox-amocrm --example page_through`, run
+//! `/usr/bin/time -v target/debug/examples/page_through [SIZE]` and read "Maximum
+//! resident set size"; compare a small size with 1,000,000.
 
 use migrator_sandbox_amocrm::{AmoSandbox, SandboxConfig};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let size = std::env::args().nth(1).and_then(|size| size.parse().ok());
     let config = SandboxConfig {
-        size: 1_000_000,
+        size: size.unwrap_or(1_000_000),
         rate_limit_rps: 0,
         ..SandboxConfig::default()
     };
