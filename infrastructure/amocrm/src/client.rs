@@ -262,8 +262,9 @@ impl AmoClient {
     /// Custom-field definitions of `kind`.
     pub fn custom_fields(&self, kind: EntityKind) -> RecordStream<CustomFieldDefinition> {
         let path = format!("/api/v4/{}/custom_fields", kind.as_str());
-        self.list(&path, "custom_fields", true, CreatedFilter::ClientOnly, &[])
-            .run(self, ListQuery::new())
+        let mut listing = self.list(&path, "custom_fields", true, CreatedFilter::ClientOnly, &[]);
+        listing.read_ahead = 1;
+        listing.run(self, ListQuery::new())
     }
 
     /// Notes of every record of `kind` (amoCRM has no notes filter by creation; a
@@ -306,8 +307,9 @@ impl AmoClient {
         let query = entity_ids.iter().fold(ListQuery::new(), |query, id| {
             query.param("filter[entity_id][]", &id.to_string())
         });
-        self.list(&path, "links", false, CreatedFilter::ClientOnly, &[])
-            .run(self, query)
+        let mut listing = self.list(&path, "links", false, CreatedFilter::ClientOnly, &[]);
+        listing.read_ahead = 1;
+        listing.run(self, query)
     }
 
     /// A listing of `path` with this client's page size.
@@ -326,6 +328,7 @@ impl AmoClient {
             order_by_id,
             created_filter,
             default_with,
+            read_ahead: self.conn.config.read_ahead,
         }
     }
 }

@@ -1,8 +1,10 @@
 //! [`Limiter`]: paces every request to one account and pauses them all after a 429.
 //!
 //! A token bucket (the `governor` crate) lets requests out evenly, one every
-//! `1 / requests_per_second`, with no burst: amoCRM counts requests per second, and a
-//! burst at the edge of a second would land twice the rate in one window. When amoCRM
+//! `(1 s + margin) / requests_per_second`, with no burst: amoCRM counts requests in a
+//! one-second window, and a burst at the edge of a second would land twice the rate in
+//! one window. The small margin absorbs jitter between sending a request and its arrival,
+//! so that no window on the server side ever sees one request too many. When amoCRM
 //! answers 429 anyway (another integration of the account shares its budget), the whole
 //! account pauses, not just the request that was refused.
 
@@ -21,10 +23,11 @@ pub(crate) struct Limiter {
 }
 
 impl Limiter {
-    /// A limiter letting out `requests_per_second` requests a second (at least one).
-    pub(crate) fn new(requests_per_second: u32) -> Self {
+    /// A limiter letting out `requests_per_second` requests (at least one) in every
+    /// window of one second plus `margin`.
+    pub(crate) fn new(requests_per_second: u32, margin: Duration) -> Self {
         let rate = NonZeroU32::new(requests_per_second).unwrap_or(NonZeroU32::MIN);
-        let period = Duration::from_secs(1) / rate.get();
+        let period = (Duration::from_secs(1) + margin) / rate.get();
         let quota = Quota::with_period(period)
             .unwrap_or_else(|| Quota::per_second(rate))
             .allow_burst(NonZeroU32::MIN);

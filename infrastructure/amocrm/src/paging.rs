@@ -1,8 +1,8 @@
 //! Streaming pagination: a [`futures::Stream`] of typed records that holds one page in
 //! memory at a time.
 //!
-//! The stream asks for pages `1, 2, 3...` with the largest `limit` the endpoint allows
-//! and ends on 204 No Content or on a page shorter than the limit (the maintainers'
+//! The stream asks for pages `1, 2, 3...` with the largest `limit` the endpoint allows,
+//! a few pages ahead (see [`crate::ClientConfig::read_ahead`]), and ends on 204 No Content or on a page shorter than the limit (the maintainers'
 //! rule: a short page is the last). One exception guards against a silent data loss:
 //! amoCRM is reported to fall back to its default of 50 records when it dislikes a
 //! `limit`; a page of exactly 50 with a `next` link is therefore followed, at the cost
@@ -31,6 +31,7 @@ use crate::error::AmoError;
 use crate::models::Record;
 use crate::query::ListQuery;
 use crate::request::{Connection, attempt_for, from_value, parse_json};
+use crate::transport::RawReply;
 
 /// A stream of records of one listing; each item is a record or the error that
 /// replaced it.
@@ -63,6 +64,8 @@ pub(crate) struct Listing {
     pub created_filter: CreatedFilter,
     /// `with=` parts always asked for.
     pub default_with: &'static [&'static str],
+    /// How many pages may be requested before the earliest one is answered.
+    pub read_ahead: usize,
 }
 
 /// The parts of a list answer the pager reads.
@@ -74,69 +77,90 @@ struct Envelope {
     embedded: Option<Map<String, Value>>,
 }
 
-/// Where the pager is.
+/// What the pager remembers between pages (processed strictly in page order).
 struct Pager<T> {
-    conn: Arc<Connection>,
-    listing: Listing,
-    query: ListQuery,
-    page: u32,
+    key: &'static str,
+    limit: usize,
+    created: Option<crate::query::Period>,
     previous_ids: HashSet<String>,
     done: bool,
     _records: PhantomData<fn() -> T>,
 }
 
-/// The records of `listing` filtered by `query`, one page in memory at a time.
+/// The records of `listing` filtered by `query`, at most `listing.read_ahead` pages in
+/// memory at a time.
+///
+/// Pages are requested `read_ahead` at a time (they are numbered, so page 3 need not
+/// wait for page 2's answer) and processed in order. This hides the server's latency
+/// behind the rate limiter's spacing; the cost is that up to `read_ahead - 1` requests
+/// past the last page are sent (and dropped) at the end of a listing.
 pub(crate) fn records<T: Record>(
     conn: Arc<Connection>,
     listing: Listing,
     query: ListQuery,
 ) -> RecordStream<T> {
     let pager = Pager::<T> {
-        conn,
-        listing,
-        query,
-        page: 1,
+        key: listing.key,
+        limit: listing.limit as usize,
+        created: query.created,
         previous_ids: HashSet::new(),
         done: false,
         _records: PhantomData,
     };
+    let read_ahead = listing.read_ahead.max(1);
+    let fetches = stream::iter(1u32..)
+        .map(move |page| {
+            let conn = conn.clone();
+            let url = page_url(&conn, &listing, &query, page);
+            async move {
+                let reply = conn.get(&url).await;
+                (page, url, reply)
+            }
+        })
+        .buffered(read_ahead)
+        .boxed();
 
-    stream::unfold(pager, |mut pager| async move {
+    stream::unfold((fetches, pager), |(mut fetches, mut pager)| async move {
         if pager.done {
             return None;
         }
-        let items = match pager.next_page().await {
+        let (page, url, reply) = fetches.next().await?;
+        let items = match reply.and_then(|reply| pager.take_page(page, &url, reply)) {
             Ok(items) => items,
             Err(e) => {
                 pager.done = true;
                 vec![Err(e)]
             }
         };
-        Some((stream::iter(items), pager))
+        Some((stream::iter(items), (fetches, pager)))
     })
     .flatten()
     .boxed()
 }
 
 impl<T: Record> Pager<T> {
-    /// Fetches the current page, advances, and returns its records.
-    async fn next_page(&mut self) -> Result<Vec<Result<T, AmoError>>, AmoError> {
-        let url = self.page_url();
-        let attempt = attempt_for(&url);
-
-        let Some(reply) = self.conn.get(&url).await? else {
+    /// Reads one page's answer (`None` = 204) into records and decides whether it was the
+    /// last.
+    fn take_page(
+        &mut self,
+        page: u32,
+        url: &Url,
+        reply: Option<RawReply>,
+    ) -> Result<Vec<Result<T, AmoError>>, AmoError> {
+        let attempt = attempt_for(url);
+        let Some(reply) = reply else {
             self.done = true;
             return Ok(Vec::new());
         };
+
         let envelope: Envelope = parse_json(&attempt, &reply, "the page envelope")?;
-        let items = embedded_items(envelope.embedded, self.listing.key).map_err(|detail| {
-            AmoError::Schema {
+        let items =
+            embedded_items(envelope.embedded, self.key).map_err(|detail| AmoError::Schema {
                 attempt: attempt.clone(),
                 record: "the page envelope".to_owned(),
-                path: format!("_embedded.{}", self.listing.key),
+                path: format!("_embedded.{}", self.key),
                 detail,
-            }
-        })?;
+            })?;
         let has_next = envelope
             .links
             .as_ref()
@@ -148,7 +172,7 @@ impl<T: Record> Pager<T> {
         for (index, item) in items.into_iter().enumerate() {
             let label = match item.get("id") {
                 Some(id) => format!("record {id}"),
-                None => format!("item {index} of page {}", self.page),
+                None => format!("item {index} of page {page}"),
             };
             let record = match from_value::<T>(&attempt, item, &label) {
                 Ok(record) => record,
@@ -170,71 +194,66 @@ impl<T: Record> Pager<T> {
         }
 
         self.previous_ids = ids;
-        self.page += 1;
         self.done = !self.has_more(count, has_next);
         Ok(records)
     }
 
-    /// Whether another page should be asked for after one of `count` records.
+    /// Whether another page should be read after one of `count` records.
     fn has_more(&self, count: usize, has_next: bool) -> bool {
-        let limit = self.listing.limit as usize;
         if count == 0 {
             return false;
         }
-        if count >= limit {
+        if count >= self.limit {
             return true;
         }
-        count == SERVER_DEFAULT_LIMIT && limit > SERVER_DEFAULT_LIMIT && has_next
+        count == SERVER_DEFAULT_LIMIT && self.limit > SERVER_DEFAULT_LIMIT && has_next
     }
 
     /// Whether the query's creation period excludes `record`.
     fn outside_period(&self, record: &T) -> bool {
-        match (self.query.created, record.created_at()) {
+        match (self.created, record.created_at()) {
             (Some(period), Some(created)) => !period.contains(created),
             _ => false,
         }
     }
+}
 
-    /// The URL of the current page with every parameter of the listing and query.
-    fn page_url(&self) -> Url {
-        let mut url = self.conn.address.url(&self.listing.path);
-        let mut pairs = url.query_pairs_mut();
-        pairs.append_pair("page", &self.page.to_string());
-        pairs.append_pair("limit", &self.listing.limit.to_string());
-        if self.listing.order_by_id {
-            pairs.append_pair("order[id]", "asc");
-        }
-
-        let with: Vec<&str> = self
-            .listing
-            .default_with
-            .iter()
-            .copied()
-            .chain(self.query.with.iter().map(String::as_str))
-            .collect();
-        if !with.is_empty() {
-            pairs.append_pair("with", &with.join(","));
-        }
-
-        if let (Some(period), CreatedFilter::Range) =
-            (self.query.created, self.listing.created_filter)
-        {
-            let (from, to) = period.server_bounds();
-            pairs.append_pair("filter[created_at][from]", &from.to_string());
-            pairs.append_pair("filter[created_at][to]", &to.to_string());
-        }
-        if let Some(period) = self.query.updated {
-            let (from, to) = period.server_bounds();
-            pairs.append_pair("filter[updated_at][from]", &from.to_string());
-            pairs.append_pair("filter[updated_at][to]", &to.to_string());
-        }
-        for (key, value) in &self.query.params {
-            pairs.append_pair(key, value);
-        }
-
-        drop(pairs);
-        url
+/// The URL of page `page` with every parameter of the listing and query.
+fn page_url(conn: &Connection, listing: &Listing, query: &ListQuery, page: u32) -> Url {
+    let mut url = conn.address.url(&listing.path);
+    let mut pairs = url.query_pairs_mut();
+    pairs.append_pair("page", &page.to_string());
+    pairs.append_pair("limit", &listing.limit.to_string());
+    if listing.order_by_id {
+        pairs.append_pair("order[id]", "asc");
     }
+
+    let with: Vec<&str> = listing
+        .default_with
+        .iter()
+        .copied()
+        .chain(query.with.iter().map(String::as_str))
+        .collect();
+    if !with.is_empty() {
+        pairs.append_pair("with", &with.join(","));
+    }
+
+    if let (Some(period), CreatedFilter::Range) = (query.created, listing.created_filter) {
+        let (from, to) = period.server_bounds();
+        pairs.append_pair("filter[created_at][from]", &from.to_string());
+        pairs.append_pair("filter[created_at][to]", &to.to_string());
+    }
+    if let Some(period) = query.updated {
+        let (from, to) = period.server_bounds();
+        pairs.append_pair("filter[updated_at][from]", &from.to_string());
+        pairs.append_pair("filter[updated_at][to]", &to.to_string());
+    }
+    for (key, value) in &query.params {
+        pairs.append_pair(key, value);
+    }
+
+    drop(pairs);
+    url
 }
 
 /// The array under `_embedded.{key}`.

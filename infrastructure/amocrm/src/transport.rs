@@ -36,7 +36,7 @@ impl Transport {
 
         Ok(Self {
             http,
-            limiter: Limiter::new(config.requests_per_second),
+            limiter: Limiter::new(config.requests_per_second, config.pacing_margin),
         })
     }
 

@@ -43,10 +43,11 @@ async fn every_lead_comes_once_in_id_order_with_full_pages() {
     assert_eq!(leads.len(), expected);
     assert!(leads.windows(2).all(|pair| pair[0].id < pair[1].id));
     let pages = calls_to(&sandbox, "/api/v4/leads");
-    assert_eq!(
-        pages.len(),
-        expected / 250 + 1,
-        "full pages of 250, then a short one or 204"
+    let full_pages = expected / 250;
+    assert!(
+        (full_pages + 1..=full_pages + 2).contains(&pages.len()),
+        "full pages of 250, then a short one or 204, plus at most one read ahead: {}",
+        pages.len()
     );
     assert!(pages.iter().all(|call| call.query.contains("limit=250")));
 }

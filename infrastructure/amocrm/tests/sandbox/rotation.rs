@@ -16,7 +16,7 @@ const DAY: i64 = 86_400;
 
 #[tokio::test]
 async fn a_token_expiring_in_the_middle_of_a_long_listing_is_refreshed_and_nothing_is_lost() {
-    let sandbox = sandbox(3_000).await;
+    let sandbox = sandbox(10_000).await;
     let expected = sandbox
         .control()
         .account()
@@ -38,7 +38,11 @@ async fn a_token_expiring_in_the_middle_of_a_long_listing_is_refreshed_and_nothi
         .iter()
         .filter(|call| call.status == 401)
         .count();
-    assert_eq!(unauthorized, 1, "one 401, then the refreshed token");
+    // With two pages in flight both may meet the expired token; one refresh serves both.
+    assert!(
+        (1..=2).contains(&unauthorized),
+        "{unauthorized} answers 401"
+    );
     assert_eq!(
         calls_to(&sandbox, "/oauth2/access_token").len(),
         2,
