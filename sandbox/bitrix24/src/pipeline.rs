@@ -7,6 +7,7 @@ use crate::api_error::ApiError;
 use crate::auth::Caller;
 use crate::calllog::CallRecord;
 use crate::envelope::time_block;
+use crate::limits::operating::OperatingReport;
 use crate::methods::{Ctx, MethodResult, Output, lookup, scope_of};
 use crate::world::World;
 
@@ -29,58 +30,68 @@ pub fn run_method(
     in_batch: bool,
 ) -> Outcome {
     let started = world.now();
-    let label = caller.label();
-    let now_secs = started.timestamp();
+    let ctx = Ctx {
+        caller: caller.clone(),
+        host: host.to_string(),
+        method: method.to_string(),
+    };
+
     let mut report = None;
-
-    let result = (|| {
-        if let Some(error) = world.faults.take(method) {
-            return Err(error);
-        }
-        let handler = lookup(method).ok_or_else(ApiError::method_not_found)?;
-        if let Some(scope) = scope_of(method)
-            && !world.config.scopes.iter().any(|granted| granted == scope)
-        {
-            let status = if matches!(caller, Caller::Webhook(_)) {
-                403
-            } else {
-                401
-            };
-            return Err(ApiError::new(
-                status,
-                "insufficient_scope",
-                "The request requires higher privileges than provided by the access token",
-            ));
-        }
-
-        let limit = world.config.operating_limit_secs;
-        if world.operating.is_blocked(&label, method, now_secs, limit) {
-            return Err(ApiError::new(
-                429,
-                "OPERATION_TIME_LIMIT",
-                "Method is blocked due to operation time limit.",
-            ));
-        }
-
-        let ctx = Ctx {
-            caller: caller.clone(),
-            host: host.to_string(),
-            method: method.to_string(),
-        };
-        let outcome = handler(world, &ctx, params);
-        let cost = world
-            .config
-            .method_costs
-            .get(method)
-            .copied()
-            .unwrap_or(world.config.default_method_cost_secs);
-        report = Some(world.operating.record(&label, method, now_secs, cost));
-        outcome
-    })();
+    let result = execute(world, &ctx, params, &mut report);
 
     let time = time_block(started, world.now(), report);
     record(world, caller, method, params, in_batch, &result);
     Outcome { result, time }
+}
+
+/// The checks and the handler; `report` receives the operating budget after a run.
+fn execute(
+    world: &mut World,
+    ctx: &Ctx,
+    params: &Map<String, Value>,
+    report: &mut Option<OperatingReport>,
+) -> MethodResult {
+    let method = ctx.method.as_str();
+    if let Some(error) = world.faults.take(method) {
+        return Err(error);
+    }
+    let handler = lookup(method).ok_or_else(ApiError::method_not_found)?;
+
+    if let Some(scope) = scope_of(method)
+        && !world.config.scopes.iter().any(|granted| granted == scope)
+    {
+        let status = if matches!(ctx.caller, Caller::Webhook(_)) {
+            403
+        } else {
+            401
+        };
+        return Err(ApiError::new(
+            status,
+            "insufficient_scope",
+            "The request requires higher privileges than provided by the access token",
+        ));
+    }
+
+    let label = ctx.caller.label();
+    let now = world.now().timestamp();
+    let limit = world.config.operating_limit_secs;
+    if world.operating.is_blocked(&label, method, now, limit) {
+        return Err(ApiError::new(
+            429,
+            "OPERATION_TIME_LIMIT",
+            "Method is blocked due to operation time limit.",
+        ));
+    }
+
+    let outcome = handler(world, ctx, params);
+
+    let costs = &world.config.method_costs;
+    let cost = costs
+        .get(method)
+        .copied()
+        .unwrap_or(world.config.default_method_cost_secs);
+    *report = Some(world.operating.record(&label, method, now, cost));
+    outcome
 }
 
 /// Appends a call to the log.

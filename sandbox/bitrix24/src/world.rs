@@ -83,7 +83,7 @@ impl World {
     pub fn new(config: SandboxConfig, listen_host: String) -> Self {
         let mut rng = SeededRng::new(config.seed);
         let auth = AuthState::new(&mut rng);
-        let portal = Portal::new(&mut rng);
+        let portal = Portal::new();
         let domain = config.domain.clone().unwrap_or_else(|| listen_host.clone());
         let modes = Modes {
             enforce_mandatory_user_fields: config.enforce_mandatory_user_fields,

@@ -124,26 +124,29 @@ pub fn lookup(method: &str) -> Option<Handler> {
 }
 
 /// All method names, for the `methods` method.
-pub fn known_methods() -> Vec<&'static str> {
-    let mut names = vec!["batch"];
-    names.extend(app::NAMES);
+pub fn known_methods() -> Vec<String> {
+    let mut names = vec!["batch".to_string()];
     for entity in ["company", "contact", "deal"] {
         for action in ["add", "update", "get", "list", "delete", "fields"] {
-            names.push(leak(format!("crm.{entity}.{action}")));
+            names.push(format!("crm.{entity}.{action}"));
         }
     }
-    names.extend(category::NAMES);
-    names.extend(status::NAMES);
-    names.extend(activity::NAMES);
-    names.extend(timeline::NAMES);
-    names.extend(tasks::NAMES);
-    names.extend(users::NAMES);
-    names.extend(disk::NAMES);
+    let fixed = [
+        &app::NAMES[..],
+        &category::NAMES[..],
+        &status::NAMES[..],
+        &activity::NAMES[..],
+        &timeline::NAMES[..],
+        &tasks::NAMES[..],
+        &users::NAMES[..],
+        &disk::NAMES[..],
+    ];
+    names.extend(
+        fixed
+            .iter()
+            .flat_map(|group| group.iter().map(|name| name.to_string())),
+    );
     names
-}
-
-fn leak(text: String) -> &'static str {
-    Box::leak(text.into_boxed_str())
 }
 
 /// The `fields` parameter, or the classic "must be array" error.

@@ -9,8 +9,6 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::rng::SeededRng;
-
 /// A record kept in its REST output form (upper-case keys, ids and numbers as strings).
 pub type Record = Map<String, Value>;
 
@@ -222,7 +220,7 @@ pub struct Portal {
 
 impl Portal {
     /// A portal with its admin user, the main pipeline's stages and the standard directories.
-    pub fn new(_rng: &mut SeededRng) -> Self {
+    pub fn new() -> Self {
         let mut portal = Portal {
             main_category: ("General".to_string(), 300),
             ..Portal::default()

@@ -1,0 +1,253 @@
+//! Classic `crm.company.*`, `crm.contact.*` and `crm.deal.*`: add, update, get, list, delete
+//! and fields, with the portal's silent coercions.
+
+use serde_json::{Map, Value, json};
+
+use super::fields::{Entity, describe};
+use super::filter::{filter_param, matches, order_param, select_param, sort_records};
+use super::{Ctx, Handler, MethodResult, Output, fields_param, id_param, page};
+use crate::api_error::ApiError;
+use crate::php::values::{param, scalar_text};
+use crate::portal::{Record, dates};
+use crate::world::World;
+
+mod stage;
+mod view;
+mod write;
+
+use stage::{settle_deal_stage, settle_deal_stage_on_update};
+use view::{full_view, project};
+use write::{check_mandatory, write_fields};
+
+/// The handler of a `crm.{company|contact|deal}.{action}` method.
+pub fn lookup(method: &str) -> Option<Handler> {
+    let rest = method.strip_prefix("crm.")?;
+    let (entity, action) = rest.split_once('.')?;
+    Entity::from_name(entity)?;
+    let handler: Handler = match action {
+        "add" => add,
+        "update" => update,
+        "get" => get,
+        "list" => list,
+        "delete" => delete,
+        "fields" => fields,
+        _ => return None,
+    };
+    Some(handler)
+}
+
+/// The entity a method name is about (`crm.deal.add` → deal).
+fn entity_of(ctx: &Ctx) -> Entity {
+    ctx.method
+        .split('.')
+        .nth(1)
+        .and_then(Entity::from_name)
+        .unwrap_or(Entity::Deal)
+}
+
+fn add(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResult {
+    let entity = entity_of(ctx);
+    let fields = fields_param(params)?;
+    let user = ctx.caller.user_id().to_string();
+    let now = world.now_iso();
+
+    let mut record = Record::new();
+    let id = world.portal.peek_id(entity.name());
+    record.insert("ID".to_string(), json!(id.to_string()));
+    if let Err(error) = write_fields(world, entity, id, &mut record, &fields, true) {
+        unlink_all(world, entity, id);
+        return Err(error);
+    }
+
+    for (key, value) in [
+        ("ASSIGNED_BY_ID", json!(user)),
+        ("OPENED", json!("Y")),
+        ("CREATED_BY_ID", json!(user)),
+        ("MODIFY_BY_ID", json!(user)),
+        ("DATE_CREATE", json!(now)),
+        ("DATE_MODIFY", json!(now)),
+    ] {
+        let missing = record.get(key).is_none_or(Value::is_null);
+        if missing || key.starts_with("DATE_") || key.ends_with("BY_ID") && key != "ASSIGNED_BY_ID"
+        {
+            record.insert(key.to_string(), value);
+        }
+    }
+
+    let validation = match entity {
+        Entity::Company => require_text(
+            &record,
+            &["TITLE"],
+            "The \"Company name\" field is required.",
+        ),
+        Entity::Contact => require_text(
+            &record,
+            &["NAME", "LAST_NAME"],
+            "Required fields are not filled in: \"Name\" or \"Last name\".",
+        ),
+        Entity::Deal => {
+            let requested = record
+                .get("STAGE_ID")
+                .and_then(Value::as_str)
+                .map(String::from);
+            record.remove("STAGE_ID");
+            settle_deal_stage(world, &mut record, requested);
+            fill_deal_defaults(world, &mut record, id);
+            Ok(())
+        }
+    };
+    let checked = validation.and_then(|()| check_mandatory(world, entity, &record));
+    if let Err(error) = checked {
+        unlink_all(world, entity, id);
+        return Err(error);
+    }
+
+    if entity == Entity::Deal {
+        world.portal.automation_runs += 1;
+    }
+    world.next_id(entity.name());
+    world.portal.table(entity).insert(id, record);
+    Ok(Output::of(json!(id)))
+}
+
+fn require_text(record: &Record, any_of: &[&str], message: &str) -> Result<(), ApiError> {
+    let present = any_of.iter().any(|key| {
+        record
+            .get(*key)
+            .and_then(Value::as_str)
+            .is_some_and(|text| !text.trim().is_empty())
+    });
+    if present {
+        Ok(())
+    } else {
+        Err(ApiError::core(format!("{message}<br>")))
+    }
+}
+
+fn fill_deal_defaults(world: &World, record: &mut Record, id: u64) {
+    let today = world.now();
+    let defaults = [
+        ("TITLE", json!(format!("Deal #{id}"))),
+        ("CURRENCY_ID", json!("RUB")),
+        ("OPPORTUNITY", json!("0.00")),
+        ("BEGINDATE", json!(dates::date_only(today))),
+        (
+            "CLOSEDATE",
+            json!(dates::date_only(today + chrono::TimeDelta::days(7))),
+        ),
+        ("TYPE_ID", json!("SALE")),
+        ("PROBABILITY", Value::Null),
+        ("COMPANY_ID", json!("0")),
+    ];
+    for (key, value) in defaults {
+        let empty = match record.get(key) {
+            None | Some(Value::Null) => true,
+            Some(Value::String(text)) => text.is_empty(),
+            _ => false,
+        };
+        if empty {
+            record.insert(key.to_string(), value);
+        }
+    }
+}
+
+fn unlink_all(world: &mut World, entity: Entity, id: u64) {
+    let portal = &mut world.portal;
+    match entity {
+        Entity::Company => portal.company_contacts.retain(|l| l.owner != id),
+        Entity::Contact => {
+            portal.company_contacts.retain(|l| l.contact != id);
+            portal.deal_contacts.retain(|l| l.contact != id);
+        }
+        Entity::Deal => portal.deal_contacts.retain(|l| l.owner != id),
+    }
+}
+
+fn update(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResult {
+    let entity = entity_of(ctx);
+    let id = id_param(params, "id")?;
+    let fields = fields_param(params)?;
+    let Some(mut record) = world.portal.table(entity).get(&id).cloned() else {
+        return Err(ApiError::not_found());
+    };
+
+    let requested_stage = fields.get("STAGE_ID").and_then(scalar_text);
+    let current_stage = record.get("STAGE_ID").cloned();
+    write_fields(world, entity, id, &mut record, &fields, false)?;
+    if entity == Entity::Deal {
+        if let Some(stage) = current_stage {
+            record.insert("STAGE_ID".to_string(), stage);
+        }
+        settle_deal_stage_on_update(world, &mut record, requested_stage);
+        world.portal.automation_runs += 1;
+    }
+    record.insert(
+        "MODIFY_BY_ID".to_string(),
+        json!(ctx.caller.user_id().to_string()),
+    );
+    record.insert("DATE_MODIFY".to_string(), json!(world.now_iso()));
+
+    world.portal.table(entity).insert(id, record);
+    Ok(Output::of(json!(true)))
+}
+
+fn get(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResult {
+    let entity = entity_of(ctx);
+    let id = id_param(params, "id")?;
+    let Some(record) = world.portal.table(entity).get(&id).cloned() else {
+        return Err(ApiError::not_found());
+    };
+    Ok(Output::of(Value::Object(full_view(
+        world, entity, id, &record,
+    ))))
+}
+
+fn list(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResult {
+    let entity = entity_of(ctx);
+    let filter = filter_param(params)?;
+    let order = order_param(params)?;
+    let select = select_param(params);
+
+    let records: Vec<(u64, Record)> = world
+        .portal
+        .table(entity)
+        .iter()
+        .map(|(id, r)| (*id, r.clone()))
+        .collect();
+    let mut rows: Vec<Record> = records
+        .into_iter()
+        .map(|(id, record)| full_view(world, entity, id, &record))
+        .filter(|view| matches(view, &filter))
+        .collect();
+    sort_records(&mut rows, &order);
+
+    let rows = rows
+        .into_iter()
+        .map(|view| Value::Object(project(view, &select)))
+        .collect();
+    Ok(page(rows, params))
+}
+
+fn delete(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResult {
+    let entity = entity_of(ctx);
+    let id = id_param(params, "id")?;
+    if world.portal.table(entity).remove(&id).is_none() {
+        return Err(ApiError::not_found());
+    }
+
+    unlink_all(world, entity, id);
+    let owner_type = entity.type_id().to_string();
+    let owner_id = id.to_string();
+    world.portal.activities.retain(|_, activity| {
+        !(param(activity, "OWNER_TYPE_ID")
+            .and_then(scalar_text)
+            .as_deref()
+            == Some(&owner_type)
+            && param(activity, "OWNER_ID").and_then(scalar_text).as_deref() == Some(&owner_id))
+    });
+    Ok(Output::of(json!(true)))
+}
+
+fn fields(world: &mut World, ctx: &Ctx, _params: &Map<String, Value>) -> MethodResult {
+    Ok(Output::of(describe(&world.portal, entity_of(ctx))))
+}
