@@ -82,6 +82,16 @@ async fn pipelines_carry_unsorted_type_1_and_won_lost_142_143_in_every_pipeline(
         );
     }
     let id = pipelines[0]["id"].as_u64().unwrap();
+    let reasons = get_json(&sandbox, "/api/v4/leads/loss_reasons").await;
+    assert_eq!(
+        reasons["_total_items"],
+        items(&reasons, "loss_reasons").len()
+    );
+    assert!(
+        items(&reasons, "loss_reasons")
+            .iter()
+            .all(|r| r["name"].is_string())
+    );
     let statuses = get_json(&sandbox, &format!("/api/v4/leads/pipelines/{id}/statuses")).await;
     assert!(statuses["_total_items"].as_u64().unwrap() >= 3);
 }

@@ -7,8 +7,8 @@ use super::query::ListQuery;
 use crate::config::SandboxConfig;
 use crate::generator::{
     Company, Contact, DeletedRecord, DriveFile, EntityKind, Event, FieldDef, FieldValue,
-    LOSS_REASONS, Lead, Note, NoteBody, Pipeline, Status, StatusKind, Tag, Task, USER_GROUPS,
-    UnsortedItem, User,
+    HISTORY_START, LOSS_REASONS, Lead, Note, NoteBody, Pipeline, Status, StatusKind, Tag, Task,
+    USER_GROUPS, UnsortedItem, User,
 };
 
 /// What every renderer needs: base URL, account id and the knobs.
@@ -86,6 +86,17 @@ impl Renderer<'_> {
         item
     }
 
+    /// A loss reason of the catalogue, if the id is one.
+    pub(crate) fn loss_reason(&self, id: u64) -> Option<Value> {
+        let sort = LOSS_REASONS.iter().position(|reason| reason.0 == id)?;
+        let name = LOSS_REASONS[sort].1;
+        let href = format!("{}/api/v4/leads/loss_reasons/{id}", self.base);
+        Some(
+            json!({"id": id, "name": name, "sort": sort, "created_at": HISTORY_START,
+                    "updated_at": HISTORY_START, "_links": link(href)}),
+        )
+    }
+
     /// A lead.
     pub(crate) fn lead(&self, lead: &Lead, query: &ListQuery) -> Value {
         let mut embedded = json!({
@@ -106,18 +117,8 @@ impl Renderer<'_> {
             );
         }
         if query.with("loss_reason") {
-            embedded["loss_reason"] = Value::Array(
-                lead.loss_reason_id
-                    .and_then(|id| LOSS_REASONS.iter().find(|reason| reason.0 == id).copied())
-                    .map(|(id, name)| {
-                        json!({"id": id, "name": name, "sort": id % 10, "created_at": 1_514_764_800,
-                               "updated_at": 1_514_764_800,
-                               "_links": link(format!("{}/api/v4/leads/loss_reasons/{id}",
-                                                       self.base))})
-                    })
-                    .into_iter()
-                    .collect(),
-            );
+            let reason = lead.loss_reason_id.and_then(|id| self.loss_reason(id));
+            embedded["loss_reason"] = Value::Array(reason.into_iter().collect());
         }
         if query.with("catalog_elements") {
             embedded["catalog_elements"] = json!([]);

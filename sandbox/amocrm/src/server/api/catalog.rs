@@ -185,16 +185,10 @@ pub(crate) fn statuses(ctx: &Ctx<'_>, id: &str, status: Option<&&str>) -> Respon
 
 /// `GET /api/v4/leads/loss_reasons`.
 pub(crate) fn loss_reasons(ctx: &Ctx<'_>) -> Response {
+    let renderer = ctx.renderer();
     let reasons: Vec<Value> = LOSS_REASONS
         .iter()
-        .enumerate()
-        .map(|(at, (id, name))| {
-            let href = format!("{}/api/v4/leads/loss_reasons/{id}", ctx.shared.base_url);
-            json!({"id": id, "name": name, "sort": at,
-                   "created_at": crate::generator::HISTORY_START,
-                   "updated_at": crate::generator::HISTORY_START,
-                   "_links": {"self": {"href": href}}})
-        })
+        .filter_map(|(id, _)| renderer.loss_reason(*id))
         .collect();
     problem::hal(&json!({
         "_total_items": reasons.len(), "_page": 1,
