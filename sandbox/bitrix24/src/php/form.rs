@@ -120,3 +120,32 @@ pub fn parse_str(input: &str) -> Map<String, Value> {
         Node::Leaf(_) => Map::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::parse_str;
+
+    #[test]
+    fn nested_keys_appends_and_lists() {
+        let parsed = parse_str(
+            "fields[PHONE][0][VALUE]=%2B1&fields[PHONE][1][VALUE]=2&select[]=ID&select[]=TITLE\
+             &filter[%3EID]=5&id=7",
+        );
+
+        assert_eq!(parsed["fields"]["PHONE"][1]["VALUE"], "2");
+        assert_eq!(parsed["fields"]["PHONE"][0]["VALUE"], "+1");
+        assert_eq!(parsed["select"], json!(["ID", "TITLE"]));
+        assert_eq!(parsed["filter"], json!({">ID": "5"}));
+        assert_eq!(parsed["id"], "7");
+    }
+
+    #[test]
+    fn later_values_win_and_non_sequential_keys_stay_a_map() {
+        let parsed = parse_str("a=1&a=2&m[5]=x&m[7]=y");
+
+        assert_eq!(parsed["a"], "2");
+        assert_eq!(parsed["m"], json!({"5": "x", "7": "y"}));
+    }
+}

@@ -30,3 +30,25 @@ pub fn php_json(value: Value) -> Value {
         other => other,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::php_json;
+
+    #[test]
+    fn empty_maps_and_sequential_keys_become_lists() {
+        let encoded = php_json(json!({
+            "empty": {},
+            "seq": {"1": "b", "0": "a", "2": "c"},
+            "sparse": {"1": "b"},
+            "ids": {"35943": {"ok": true}},
+        }));
+
+        assert_eq!(encoded["empty"], json!([]));
+        assert_eq!(encoded["seq"], json!(["a", "b", "c"]));
+        assert_eq!(encoded["sparse"], json!({"1": "b"}));
+        assert_eq!(encoded["ids"], json!({"35943": {"ok": true}}));
+    }
+}
