@@ -237,3 +237,31 @@ async fn downloads_can_be_open_without_token_by_knob() {
     );
     assert_eq!(reqwest::get(url).await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn drive_file_list_by_uuid_and_204_when_none() {
+    let sandbox = start(unlimited(5_000)).await;
+    let account = sandbox.control().account();
+    let lead = (0..account.count(EntityKind::Leads))
+        .find(|i| !account.entity_files(EntityKind::Leads, *i).is_empty())
+        .unwrap();
+    let file = account.entity_files(EntityKind::Leads, lead).remove(0);
+    let body = get_json(
+        &sandbox,
+        &format!("/drive/v1.0/files?filter[uuid]={}", file.uuid),
+    )
+    .await;
+    assert_eq!(body["_embedded"]["files"][0]["name"], file.name.as_str());
+    let none = get(
+        &sandbox,
+        "/drive/v1.0/files?filter[uuid]=00000000-0000-4000-8000-000000000000",
+    )
+    .await;
+    assert_eq!(none.status(), 204);
+    let missing = get(
+        &sandbox,
+        "/drive/v1.0/files/00000000-0001-4000-8000-000000000000",
+    )
+    .await;
+    assert_eq!(missing.status(), 204);
+}

@@ -340,3 +340,29 @@ async fn legacy_login_and_api_key_open_a_session_cookie_for_the_api() {
         .unwrap();
     assert_eq!(leads.status(), 200);
 }
+
+#[tokio::test]
+async fn legacy_api_key_exchange_is_accepted_with_202_and_refused_with_a_wrong_key() {
+    let sandbox = start(unlimited(200)).await;
+    let control = sandbox.control();
+    let (login, key) = control.legacy_credentials();
+    let url = format!("{}/oauth2/exchange_api_key", sandbox.url());
+    let body = json!({"login": login, "api_key": key, "client_uuid": control.client_id(),
+                      "client_secret": control.client_secret()});
+    let accepted = reqwest::Client::new()
+        .post(&url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), 202);
+    let mut wrong = body.clone();
+    wrong["api_key"] = json!("nope");
+    let refused = reqwest::Client::new()
+        .post(&url)
+        .json(&wrong)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+}

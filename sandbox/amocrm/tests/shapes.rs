@@ -54,6 +54,14 @@ async fn users_list_inactive_not_deleted_and_is_admin_only() {
     let deleted = account.users().iter().find(|u| u.is_deleted).unwrap();
     assert!(listed.iter().all(|u| u["id"] != deleted.id));
 
+    let admin = &account.users()[0];
+    let one = get_json(&sandbox, &format!("/api/v4/users/{}?with=group", admin.id)).await;
+    assert_eq!(one["email"], admin.email.as_str());
+    assert_eq!(one["rights"]["is_admin"], true);
+    assert!(one["_embedded"]["groups"].is_array());
+    let gone = get(&sandbox, &format!("/api/v4/users/{}", deleted.id)).await;
+    assert_eq!(gone.status(), 204);
+
     let sandbox = start(SandboxConfig {
         grant_by_admin: false,
         ..unlimited(200)
