@@ -100,7 +100,10 @@ pub enum B24Error {
 
     /// The request-rate limit (HTTP 503 `QUERY_LIMIT_EXCEEDED`) kept refusing after all
     /// attempts. Retrying later helps.
-    #[error("calling {method}: still refused by the request-rate limit after {attempts} attempts")]
+    #[error(
+        "calling {method}: still refused with HTTP 503 QUERY_LIMIT_EXCEEDED after {attempts} \
+         attempts; retrying later helps"
+    )]
     RateLimited {
         /// The REST method that was called.
         method: String,

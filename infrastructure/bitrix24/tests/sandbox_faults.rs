@@ -230,6 +230,35 @@ async fn an_expired_token_is_rotated_stored_first_and_the_call_goes_through() {
 }
 
 #[tokio::test]
+async fn concurrent_calls_on_an_expired_token_share_one_refresh() {
+    let portal = sandbox(SandboxConfig::default()).await;
+    let first = installed_store(&portal).current().unwrap();
+    let store = Arc::new(JournalStore {
+        inner: MemoryTokenStore::with(first),
+        ..JournalStore::default()
+    });
+    let (client, _clock) = app_client(&portal, store.clone()).await;
+    portal
+        .control()
+        .advance_clock(std::time::Duration::from_secs(3700));
+
+    let calls = (0..6).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.profile().await })
+    });
+    let results = futures::future::join_all(calls).await;
+
+    for result in results {
+        assert_eq!(result.unwrap().unwrap().id, 1);
+    }
+    assert_eq!(
+        store.saved.lock().unwrap().len(),
+        1,
+        "a used refresh token was sent again"
+    );
+}
+
+#[tokio::test]
 async fn a_server_failure_is_retried_on_a_read_and_reported_on_a_write() {
     let portal = sandbox(SandboxConfig::default()).await;
     let (client, _clock) = webhook_client(&portal, ClientConfig::default());

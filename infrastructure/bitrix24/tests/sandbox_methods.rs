@@ -327,8 +327,19 @@ async fn activities_comments_tasks_and_files_are_created_and_removed() {
         origin: origin("call-1"),
         ..note.clone()
     };
+    let email = NewActivity {
+        kind: ActivityType::Email,
+        subject: "Offer".into(),
+        direction: Some(2),
+        communications: vec![communication("ann@example.com")],
+        files: vec![],
+        origin: origin("mail-1"),
+        ..note.clone()
+    };
     let note_id = client.add_activity(&note).await.unwrap();
     let call_id = client.add_activity(&call).await.unwrap();
+    let email_id = client.add_activity(&email).await.unwrap();
+    client.complete_activity(email_id).await.unwrap();
     let found = client
         .find_activity_by_origin(&origin("call-1"))
         .await
@@ -360,12 +371,32 @@ async fn activities_comments_tasks_and_files_are_created_and_removed() {
         .unwrap();
 
     let storage = client.app_storage().await.unwrap();
+    let root = storage.root_object_id;
+    let folder = client.find_or_create_folder(root, "amoCRM").await.unwrap();
+    let same = client.find_or_create_folder(root, "amoCRM").await.unwrap();
     let file = FileContent::new("report.txt", b"report".to_vec());
-    let uploaded = client
-        .upload_file(storage.root_object_id, &file)
-        .await
-        .unwrap();
+    let uploaded = client.upload_file(folder.id, &file).await.unwrap();
 
+    assert_eq!(folder, same, "the folder was created twice");
+    let adds: Vec<_> = portal
+        .control()
+        .calls()
+        .into_iter()
+        .filter(|call| call.method == "crm.activity.add")
+        .collect();
+    let sent_mail = &adds[2].params["fields"];
+    assert_eq!(sent_mail["TYPE_ID"], json!(4));
+    assert_eq!(
+        sent_mail["COMPLETED"], "N",
+        "an outgoing e-mail added as completed is sent"
+    );
+    assert_eq!(adds[0].params["fields"]["COMPLETED"], "Y");
+    assert_eq!(
+        adds[1].params["fields"]["COMMUNICATIONS"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
     assert_ne!(note_id, call_id);
     assert_eq!(found, Some(call_id));
     assert!(comment > 0 && task_comment > 0);
@@ -374,6 +405,7 @@ async fn activities_comments_tasks_and_files_are_created_and_removed() {
 
     client.delete_activity(note_id).await.unwrap();
     client.delete_activity(call_id).await.unwrap();
+    client.delete_activity(email_id).await.unwrap();
     client.delete_timeline_comment(comment).await.unwrap();
     client.delete_task(task_id).await.unwrap();
     client.delete_file(uploaded.id).await.unwrap();

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::client::B24Client;
+use crate::client::{B24Client, decode_result};
 use crate::error::B24Result;
 use crate::methods::crm::is_not_found;
 use crate::methods::files::FileContent;
@@ -39,6 +39,30 @@ pub struct DiskFile {
     pub size: Option<u64>,
 }
 
+/// A folder on Drive.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolder {
+    /// Folder id.
+    #[serde(deserialize_with = "crate::lenient::id")]
+    pub id: u64,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// A child of a folder as `disk.folder.getchildren` lists it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+struct DiskChild {
+    #[serde(deserialize_with = "crate::lenient::id")]
+    id: u64,
+    #[serde(default)]
+    name: String,
+    #[serde(default, rename = "TYPE")]
+    kind: String,
+}
+
 impl DiskFile {
     /// The value tasks use to attach this file (`UF_TASK_WEBDAV_FILES`): `n{ID}`.
     pub fn task_attachment(&self) -> String {
@@ -53,6 +77,29 @@ impl B24Client {
     /// Any call error (needs app context and admin rights).
     pub async fn app_storage(&self) -> B24Result<Storage> {
         self.call_as("disk.storage.getforapp", Value::Null).await
+    }
+
+    /// The sub-folder `name` of `parent_id`, created with `disk.folder.addsubfolder` when
+    /// `disk.folder.getchildren` does not list it (so a resumed run reuses its folder).
+    ///
+    /// # Errors
+    /// Any call error.
+    pub async fn find_or_create_folder(&self, parent_id: u64, name: &str) -> B24Result<DiskFolder> {
+        let rows = self
+            .list_all("disk.folder.getchildren", json!({"id": parent_id}))
+            .await?;
+        for row in rows {
+            let child: DiskChild = decode_result("disk.folder.getchildren", row)?;
+            if child.kind == "folder" && child.name == name {
+                return Ok(DiskFolder {
+                    id: child.id,
+                    name: child.name,
+                });
+            }
+        }
+
+        let params = json!({"id": parent_id, "data": {"NAME": name}});
+        self.call_as("disk.folder.addsubfolder", params).await
     }
 
     /// `disk.folder.uploadfile` with inline content into `folder_id`, letting the portal make
