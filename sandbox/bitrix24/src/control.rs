@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -189,7 +190,7 @@ impl Control {
         self.with(|world| {
             (
                 world.auth.app.client_id.clone(),
-                world.auth.app.client_secret.clone(),
+                world.auth.app.client_secret.expose_secret().to_string(),
             )
         })
     }
@@ -212,7 +213,7 @@ impl Control {
                 server_endpoint: text("server_endpoint"),
                 member_id: text("member_id"),
                 status: text("status"),
-                application_token: world.auth.app.application_token.clone(),
+                application_token: world.auth.app.application_token.expose_secret().to_string(),
                 user_id,
             }
         })

@@ -18,6 +18,9 @@ pub struct Fault {
     pub description: String,
     /// How many calls fail before the fault is used up.
     pub times: u32,
+    /// How long the portal waits before answering with the fault (latency injection).
+    #[serde(default)]
+    pub delay_ms: u64,
 }
 
 impl Fault {
@@ -31,6 +34,15 @@ impl Fault {
             code: code.to_string(),
             description: description.to_string(),
             times,
+            delay_ms: 0,
+        }
+    }
+
+    /// The same fault, answered only after `delay`.
+    pub fn delayed(self, delay: std::time::Duration) -> Fault {
+        Fault {
+            delay_ms: delay.as_millis().try_into().unwrap_or(u64::MAX),
+            ..self
         }
     }
 
@@ -94,6 +106,8 @@ pub struct Chaos {
 pub struct Faults {
     scripted: Vec<Fault>,
     chaos: Option<(Chaos, SeededRng)>,
+    /// Delay owed by faults taken during the current request, paid after the lock is freed.
+    pending_delay_ms: u64,
 }
 
 impl Faults {
@@ -108,6 +122,11 @@ impl Faults {
             let rng = SeededRng::new(chaos.seed);
             (chaos, rng)
         });
+    }
+
+    /// Takes the delay owed by this request's faults.
+    pub fn take_delay(&mut self) -> std::time::Duration {
+        std::time::Duration::from_millis(std::mem::take(&mut self.pending_delay_ms))
     }
 
     /// Removes every scripted fault and stops chaos.
@@ -125,6 +144,7 @@ impl Faults {
         if let Some(position) = position {
             let fault = &mut self.scripted[position];
             fault.times -= 1;
+            self.pending_delay_ms += fault.delay_ms;
             let error = fault.to_error();
             if fault.times == 0 {
                 self.scripted.remove(position);

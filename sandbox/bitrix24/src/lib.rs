@@ -57,14 +57,22 @@ pub use error::SandboxError;
 pub use faults::{Chaos, Fault, known_error};
 pub use portal::UserKind;
 
-/// A running simulated portal.
-#[derive(Debug)]
+/// A running simulated portal. Its `Debug` output shows the address only (the webhook path
+/// holds a secret code).
 pub struct B24Sandbox {
     address: SocketAddr,
     control: Control,
     webhook_path: String,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
+}
+
+impl std::fmt::Debug for B24Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("B24Sandbox")
+            .field("address", &self.address)
+            .finish_non_exhaustive()
+    }
 }
 
 impl B24Sandbox {
@@ -84,7 +92,8 @@ impl B24Sandbox {
         let world = world::World::new(config, address.to_string());
         let webhook_path = format!(
             "/rest/{}/{}/",
-            world.auth.webhook_user, world.auth.webhook_code
+            world.auth.webhook_user,
+            secrecy::ExposeSecret::expose_secret(&world.auth.webhook_code)
         );
         let world = Arc::new(Mutex::new(world));
         let app = server::router(world.clone()).into_make_service_with_connect_info::<SocketAddr>();

@@ -131,7 +131,8 @@ fn authenticate(world: &World, request: &RestRequest) -> Result<Caller, ApiError
     Ok(caller)
 }
 
-/// `/rest/...`: every REST call.
+/// `/rest/...`: every REST call. The answer is built under the lock; a delay owed by an
+/// injected fault is waited out after the lock is released.
 async fn rest(
     State(world): State<SharedWorld>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -139,9 +140,27 @@ async fn rest(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut world = lock(&world);
-    let host = host_of(&headers, &world);
+    let (response, delay) = {
+        let mut world = lock(&world);
+        let response = answer_rest(&mut world, &peer, &uri, &headers, &body);
+        (response, world.faults.take_delay())
+    };
 
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    response
+}
+
+/// Answers one REST request against the locked portal.
+fn answer_rest(
+    world: &mut World,
+    peer: &SocketAddr,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    let host = host_of(headers, world);
     if world.old_domains.contains(&host) {
         let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
         let location = format!("http://{}{}{query}", world.domain, uri.path());
@@ -156,25 +175,27 @@ async fn rest(
         method,
         webhook,
         uri.query().unwrap_or_default(),
-        &headers,
-        &body,
+        headers,
+        body,
     );
     let _span = tracing::debug_span!("rest_call", method = %request.method).entered();
 
     let ip = peer.ip().to_string();
-    let caller = portal_gate(&mut world, &ip).and_then(|()| authenticate(&world, &request));
+    let caller = portal_gate(world, &ip).and_then(|()| authenticate(world, &request));
     let caller = match caller {
         Ok(caller) => caller,
         Err(error) => {
+            tracing::debug!(code = %error.code, status = error.status, "call refused");
             let params = request.params.clone();
+            let code = Some(error.code.clone());
             log_call(
-                &mut world,
+                world,
                 "none",
                 &request.method,
                 &params,
                 false,
                 error.status,
-                Some(error.code.clone()),
+                code,
             );
             return error_reply(&error);
         }
@@ -182,16 +203,10 @@ async fn rest(
 
     if request.method == "batch" {
         let started = world.now();
-        let output = run_batch(
-            &mut world,
-            &caller,
-            &host,
-            &request.params,
-            &request.cmd_order,
-        );
+        let output = run_batch(world, &caller, &host, &request.params, &request.cmd_order);
         let time = time_block(started, world.now(), None);
         log_call(
-            &mut world,
+            world,
             &caller.label(),
             "batch",
             &Map::new(),
@@ -203,7 +218,7 @@ async fn rest(
     }
 
     let outcome = run_method(
-        &mut world,
+        world,
         &caller,
         &host,
         &request.method,

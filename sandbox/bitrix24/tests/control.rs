@@ -206,3 +206,46 @@ async fn http_control_mirror_drives_plan_users_faults_clock_and_options() {
     assert_eq!(expired.code(), "expired_token");
     assert_eq!(disabled.status, 403);
 }
+
+#[tokio::test]
+async fn fault_with_latency_answers_late_but_does_not_block_the_portal() {
+    let portal = Portal::start().await;
+    let delay = std::time::Duration::from_millis(150);
+    let fault = Fault::from_code("crm.deal.list", "INTERNAL_SERVER_ERROR", 1).delayed(delay);
+    portal.sandbox.control().inject_fault(fault);
+
+    let started = std::time::Instant::now();
+    let (slow, other) = tokio::join!(
+        portal.call("crm.deal.list", json!({})),
+        portal.call("server.time", json!({})),
+    );
+
+    assert_eq!(slow.status, 500);
+    assert!(started.elapsed() >= delay, "the faulted call waited");
+    assert_eq!(other.status, 200);
+    let calls = portal.sandbox.control().calls();
+    assert_eq!(calls.len(), 2, "both calls were answered");
+}
+
+#[test]
+fn debug_output_hides_tokens_and_secrets() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let portal = Portal::start().await;
+        let grant = portal.sandbox.control().install_app(1);
+
+        let printed = format!(
+            "{:?} {:?} {:?}",
+            portal.sandbox,
+            portal.sandbox.control(),
+            grant
+        );
+
+        assert!(!printed.contains(&grant.access_token));
+        assert!(!printed.contains(&grant.refresh_token));
+        assert!(!printed.contains(&grant.application_token));
+        let webhook = portal.sandbox.webhook_url();
+        let code = webhook.trim_end_matches('/').rsplit('/').next().unwrap();
+        assert!(!printed.contains(code));
+    });
+}

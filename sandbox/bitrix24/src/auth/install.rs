@@ -6,7 +6,8 @@ use serde::Serialize;
 use crate::error::SandboxError;
 
 /// What the portal hands the app on install (tokens included; tests pass it to the app).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// Its `Debug` output leaves the tokens out.
+#[derive(Clone, Serialize, PartialEq)]
 pub struct InstallGrant {
     /// Access token (`AUTH_ID`).
     pub access_token: String,
@@ -30,6 +31,17 @@ pub struct InstallGrant {
     pub application_token: String,
     /// The installing user.
     pub user_id: u64,
+}
+
+impl std::fmt::Debug for InstallGrant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InstallGrant")
+            .field("domain", &self.domain)
+            .field("member_id", &self.member_id)
+            .field("user_id", &self.user_id)
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
 }
 
 impl InstallGrant {

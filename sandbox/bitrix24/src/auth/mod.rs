@@ -6,6 +6,7 @@ pub mod oauth_server;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
 use crate::api_error::ApiError;
@@ -18,10 +19,10 @@ pub struct App {
     pub client_id: String,
     /// The OAuth client secret (tests read it through `Control`).
     #[serde(skip)]
-    pub client_secret: String,
+    pub client_secret: SecretString,
     /// Token that events carry; compared by the app to trust them.
     #[serde(skip)]
-    pub application_token: String,
+    pub application_token: SecretString,
     /// Portal id, 32 hex characters, stable across domain changes.
     pub member_id: String,
     /// Whether the app is on the portal (false after removal).
@@ -58,15 +59,14 @@ pub struct RefreshToken {
     pub access_token: String,
 }
 
-/// All credentials of the portal.
-#[derive(Debug)]
+/// All credentials of the portal. Its `Debug` output shows no secret and no token.
 pub struct AuthState {
     /// The application.
     pub app: App,
     /// The incoming webhook's user.
     pub webhook_user: u64,
     /// The incoming webhook's secret code.
-    pub webhook_code: String,
+    pub webhook_code: SecretString,
     /// Issued access tokens.
     pub access: HashMap<String, AccessToken>,
     /// Issued refresh tokens.
@@ -101,13 +101,24 @@ impl Caller {
     }
 }
 
+impl std::fmt::Debug for AuthState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthState")
+            .field("app", &self.app)
+            .field("webhook_user", &self.webhook_user)
+            .field("access_tokens", &self.access.len())
+            .field("refresh_tokens", &self.refresh.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl AuthState {
     /// Fresh credentials drawn from the seeded generator.
     pub fn new(rng: &mut SeededRng) -> Self {
         let app = App {
             client_id: format!("app.{}.{}", rng.hex(14), rng.hex(8)),
-            client_secret: rng.hex(50),
-            application_token: rng.hex(32),
+            client_secret: SecretString::from(rng.hex(50)),
+            application_token: SecretString::from(rng.hex(32)),
             member_id: rng.hex(32),
             present: true,
             installed: false,
@@ -117,7 +128,7 @@ impl AuthState {
         AuthState {
             app,
             webhook_user: 1,
-            webhook_code: rng.hex(16),
+            webhook_code: SecretString::from(rng.hex(16)),
             access: HashMap::new(),
             refresh: HashMap::new(),
             codes: HashMap::new(),
@@ -190,7 +201,7 @@ impl AuthState {
 
     /// Checks a webhook path's user and code.
     pub fn check_webhook(&self, user_id: u64, code: &str) -> Result<u64, ApiError> {
-        if user_id != self.webhook_user || code != self.webhook_code {
+        if user_id != self.webhook_user || code != self.webhook_code.expose_secret() {
             return Err(ApiError::new(
                 401,
                 "NO_AUTH_FOUND",

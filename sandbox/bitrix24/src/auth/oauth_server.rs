@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use secrecy::ExposeSecret;
 use serde_json::{Map, Value, json};
 
 use crate::php::form::parse_str;
@@ -40,7 +41,8 @@ pub async fn token(
 
     let client_id = text_param(&params, "client_id");
     let client_secret = text_param(&params, "client_secret");
-    if client_id != world.auth.app.client_id || client_secret != world.auth.app.client_secret {
+    let app = &world.auth.app;
+    if client_id != app.client_id || client_secret != app.client_secret.expose_secret() {
         return oauth_error(401, "invalid_client", "Invalid client authentication");
     }
     if !world.auth.app.present {
