@@ -75,6 +75,7 @@ pub mod operating;
 pub mod paging;
 pub mod php_query;
 pub mod shaper;
+mod transport;
 pub mod webhook;
 
 pub use batch::{Batch, BatchOutcome, CommandOutcome, MAX_BATCH_COMMANDS, result_ref};

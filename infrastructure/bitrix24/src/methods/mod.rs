@@ -8,6 +8,7 @@
 pub mod activities;
 pub mod app;
 pub mod crm;
+pub mod crm_fields;
 pub mod disk;
 pub mod files;
 pub mod pipelines;
