@@ -142,3 +142,41 @@ async fn batch_form_encoded_request_with_embedded_reference() {
     assert_eq!(reply.result()["result"]["b"], json!(2));
     assert_eq!(child["TITLE"], "Child of 1");
 }
+
+#[tokio::test]
+async fn batch_total_and_next_references_resolve() {
+    let portal = Portal::start().await;
+    let mut cmd = Map::new();
+    for i in 0..55 {
+        cmd.insert(
+            format!("k{i:02}"),
+            json!(format!("crm.company.add?fields[TITLE]=C{i}")),
+        );
+    }
+    portal
+        .ok("batch", json!({"cmd": Value::Object(cmd.clone())}))
+        .await;
+    portal.ok("batch", json!({"cmd": Value::Object(cmd)})).await;
+
+    let reply = portal
+        .ok(
+            "batch",
+            json!({"cmd": {
+                "a_list": "crm.company.list?select[]=ID",
+                "b_next": "crm.company.list?select[]=ID&start=$next[a_list]",
+                "c_note": "crm.company.add?fields[TITLE]=Total $total[a_list]",
+            }}),
+        )
+        .await;
+    let note = portal
+        .ok("crm.company.get", json!({"id": reply["result"]["c_note"]}))
+        .await;
+
+    assert_eq!(reply["result_next"]["a_list"], 50);
+    assert_eq!(reply["result"]["b_next"][0]["ID"], "51");
+    assert!(
+        reply["result_next"].get("b_next").is_none(),
+        "the second page is the last"
+    );
+    assert_eq!(note["TITLE"], "Total 100");
+}

@@ -3,11 +3,36 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Ctx, MethodResult, Output, id_param};
+use super::{Ctx, Handler, MethodResult, Output, id_param};
 use crate::api_error::ApiError;
 use crate::php::values::{as_i64, is_yes, list_items, param, param_map};
 use crate::portal::{Link, Portal};
 use crate::world::World;
+
+/// Method names served here.
+pub const NAMES: [&str; 15] = [
+    "crm.company.contact.add",
+    "crm.company.contact.delete",
+    "crm.company.contact.items.get",
+    "crm.company.contact.items.set",
+    "crm.company.contact.items.delete",
+    "crm.contact.company.add",
+    "crm.contact.company.delete",
+    "crm.contact.company.items.get",
+    "crm.contact.company.items.set",
+    "crm.contact.company.items.delete",
+    "crm.deal.contact.add",
+    "crm.deal.contact.delete",
+    "crm.deal.contact.items.get",
+    "crm.deal.contact.items.set",
+    "crm.deal.contact.items.delete",
+];
+
+/// The handler of a binding method.
+pub fn lookup(method: &str) -> Option<Handler> {
+    let handler: Handler = handle;
+    NAMES.contains(&method).then_some(handler)
+}
 
 /// Which link list a method works on, and from which side.
 #[derive(Debug, Clone, Copy)]
@@ -77,7 +102,7 @@ impl Side {
 }
 
 /// Handles every binding method.
-pub fn handle(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResult {
+fn handle(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResult {
     let side = if ctx.method.starts_with("crm.company.") {
         Side::CompanyContacts
     } else if ctx.method.starts_with("crm.contact.") {

@@ -87,40 +87,17 @@ pub fn batch_forbidden(method: &str) -> bool {
 
 /// The handler of a method, if the portal knows it.
 pub fn lookup(method: &str) -> Option<Handler> {
-    if let Some(handler) = app::lookup(method) {
-        return Some(handler);
-    }
-    if let Some(handler) = entity::lookup(method) {
-        return Some(handler);
-    }
-    let handler: Handler = match method {
-        "crm.company.contact.add"
-        | "crm.company.contact.delete"
-        | "crm.company.contact.items.get"
-        | "crm.company.contact.items.set"
-        | "crm.company.contact.items.delete"
-        | "crm.contact.company.add"
-        | "crm.contact.company.delete"
-        | "crm.contact.company.items.get"
-        | "crm.contact.company.items.set"
-        | "crm.contact.company.items.delete"
-        | "crm.deal.contact.add"
-        | "crm.deal.contact.delete"
-        | "crm.deal.contact.items.get"
-        | "crm.deal.contact.items.set"
-        | "crm.deal.contact.items.delete" => bindings::handle,
-        _ => {
-            return category::lookup(method)
-                .or_else(|| status::lookup(method))
-                .or_else(|| userfield::lookup(method))
-                .or_else(|| activity::lookup(method))
-                .or_else(|| timeline::lookup(method))
-                .or_else(|| tasks::lookup(method))
-                .or_else(|| users::lookup(method))
-                .or_else(|| disk::lookup(method));
-        }
-    };
-    Some(handler)
+    app::lookup(method)
+        .or_else(|| entity::lookup(method))
+        .or_else(|| bindings::lookup(method))
+        .or_else(|| category::lookup(method))
+        .or_else(|| status::lookup(method))
+        .or_else(|| userfield::lookup(method))
+        .or_else(|| activity::lookup(method))
+        .or_else(|| timeline::lookup(method))
+        .or_else(|| tasks::lookup(method))
+        .or_else(|| users::lookup(method))
+        .or_else(|| disk::lookup(method))
 }
 
 /// All method names, for the `methods` method.
@@ -133,6 +110,7 @@ pub fn known_methods() -> Vec<String> {
     }
     let fixed = [
         &app::NAMES[..],
+        &bindings::NAMES[..],
         &category::NAMES[..],
         &status::NAMES[..],
         &activity::NAMES[..],
