@@ -12,6 +12,7 @@ use tracing::info;
 use crate::address::AccountAddress;
 use crate::auth::OAuthApp;
 use crate::auth::api_key::LegacyKey;
+use crate::auth::jwt::token_expiry;
 use crate::auth::legacy::LegacySession;
 use crate::auth::oauth::{Grant, request_tokens};
 use crate::auth::session::{Authenticator, OAuthSession};
@@ -101,12 +102,23 @@ impl AmoClient {
     /// 401 means the token expired or was revoked and a new one must be pasted.
     ///
     /// # Errors
-    /// Only when the HTTP client cannot be built.
+    /// [`AmoError::Unauthorized`] when the token's own `exp` claim says it has already
+    /// expired (so the user hears it before any call), or when the HTTP client cannot be
+    /// built.
     pub fn with_long_lived_token(
         address: AccountAddress,
         token: SecretString,
         config: ClientConfig,
     ) -> Result<Self, AmoError> {
+        if let Some(expiry) = token_expiry(&token) {
+            if expiry <= config.clock.now() {
+                return Err(AmoError::Unauthorized {
+                    attempt: Attempt::new("CHECK", "long-lived token"),
+                    detail: format!("the pasted long-lived token expired on {expiry}"),
+                });
+            }
+        }
+
         let transport = transport(&config)?;
         let conn = Connection::new(address, transport, Authenticator::LongLived(token), config);
         Ok(Self {

@@ -5,9 +5,11 @@
 //! - [`oauth`]: the token endpoint (`POST /oauth2/access_token`) and its error hints;
 //! - [`session`]: the per-client authenticator that refreshes before expiry and on 401;
 //! - [`api_key`]: `POST /oauth2/exchange_api_key` for accounts connected by key (A4);
+//! - [`jwt`]: the expiry claim of a pasted long-lived token;
 //! - `legacy`: the old key session (`/private/api/auth.php`), also for A4.
 
 pub mod api_key;
+pub mod jwt;
 pub(crate) mod legacy;
 pub(crate) mod oauth;
 pub(crate) mod session;

@@ -216,3 +216,65 @@ async fn a_legacy_key_can_be_converted_into_an_oauth_code() {
 
     assert!(matches!(err, AmoError::Unauthorized { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn a_long_lived_token_that_already_expired_is_refused_before_any_call() {
+    let sandbox = crate::helpers::sandbox_with(migrator_sandbox_amocrm::SandboxConfig {
+        size: 200,
+        rate_limit_rps: 0,
+        long_lived_token_lifetime: 3_600,
+        ..migrator_sandbox_amocrm::SandboxConfig::default()
+    })
+    .await;
+    let later = migrator_amocrm::ManualClock::new(chrono::Utc::now() + chrono::Duration::days(1));
+    let config = migrator_amocrm::ClientConfig {
+        clock: Arc::new(later),
+        ..fast_config()
+    };
+    let token = SecretString::from(sandbox.access_token());
+
+    let err =
+        AmoClient::with_long_lived_token(address(&sandbox), token, config).expect_err("expired");
+
+    assert!(matches!(err, AmoError::Unauthorized { .. }), "{err:?}");
+    assert!(err.to_string().contains("expired on"), "{err}");
+    assert!(sandbox.control().calls().is_empty());
+}
+
+#[tokio::test]
+async fn debug_output_of_clients_and_settings_shows_no_secret() {
+    let sandbox = sandbox(200).await;
+    let (oauth, store) = crate::helpers::connected(&sandbox, fast_config()).await;
+    oauth.account().await.expect("read");
+    let (login, key) = sandbox.control().legacy_credentials();
+    let legacy = AmoClient::with_legacy_key(
+        address(&sandbox),
+        LegacyKey {
+            login,
+            api_key: SecretString::from(key.clone()),
+        },
+        fast_config(),
+    )
+    .expect("client");
+    legacy.account().await.expect("read");
+    let long = long_lived(&sandbox, fast_config());
+
+    let printed = format!(
+        "{oauth:?} {legacy:?} {long:?} {:?} {store:?}",
+        app(&sandbox)
+    );
+
+    let pair = store.current().expect("stored");
+    for secret in [
+        sandbox.control().client_secret(),
+        key,
+        sandbox.access_token(),
+        secrecy::ExposeSecret::expose_secret(&pair.access_token).to_owned(),
+        secrecy::ExposeSecret::expose_secret(&pair.refresh_token).to_owned(),
+    ] {
+        assert!(
+            !printed.contains(&secret),
+            "a secret leaked into Debug output"
+        );
+    }
+}
