@@ -88,10 +88,13 @@ fn is_plan_limit(code: &str, text: &str) -> bool {
         "CREATE_DYNAMIC_ITEM_RESTRICTED",
         "user_count_exceeded",
     ];
-    const WORDING: [&str; 7] = [
+    const WORDING: [&str; 10] = [
         "commercial plans",
         "extended plans",
         "plan restriction",
+        "your plan",
+        "current plan",
+        "higher plan",
         "tariff",
         "user_count_exceeded",
         "crm_feature_restriction_error",

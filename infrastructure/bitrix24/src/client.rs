@@ -38,8 +38,8 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) access: Access,
     pub(crate) config: ClientConfig,
-    pub(crate) shaper: Shaper,
-    pub(crate) operating: OperatingGuard,
+    pub(crate) shaper: Arc<Shaper>,
+    pub(crate) operating: Arc<OperatingGuard>,
     pub(crate) clock: Arc<dyn Clock>,
 }
 
@@ -49,6 +49,7 @@ pub struct ClientBuilder {
     access: Access,
     config: ClientConfig,
     clock: Arc<dyn Clock>,
+    shared: Option<(Arc<Shaper>, Arc<OperatingGuard>)>,
 }
 
 impl ClientBuilder {
@@ -61,6 +62,18 @@ impl ClientBuilder {
     /// Replaces the system clock (tests).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// Makes the new client obey the same shaper and operating budget as `other`.
+    ///
+    /// The portal's bucket counts every request from one IP to one portal, so every client
+    /// talking to the same portal from this process must share one shaper; the operating
+    /// budget is per application or webhook, so clients with the same credentials share it
+    /// too. The settings and clock of `other`'s limits stay in force.
+    pub fn share_limits_with(mut self, other: &B24Client) -> Self {
+        let limits = (other.inner.shaper.clone(), other.inner.operating.clone());
+        self.shared = Some(limits);
         self
     }
 
@@ -79,8 +92,11 @@ impl ClientBuilder {
                 detail: error.to_string(),
             })?;
 
-        let shaper = Shaper::new(self.config.shaper, self.clock.clone());
-        let operating = OperatingGuard::new(self.config.operating, self.clock.clone());
+        let (shaper, operating) = self.shared.unwrap_or_else(|| {
+            let shaper = Shaper::new(self.config.shaper, self.clock.clone());
+            let operating = OperatingGuard::new(self.config.operating, self.clock.clone());
+            (Arc::new(shaper), Arc::new(operating))
+        });
 
         Ok(B24Client {
             inner: Arc::new(Inner {
@@ -114,6 +130,7 @@ impl B24Client {
             access,
             config: ClientConfig::default(),
             clock: Arc::new(SystemClock),
+            shared: None,
         }
     }
 

@@ -35,10 +35,10 @@ pub struct Envelope {
     /// The method's result, untouched.
     pub result: Value,
     /// Full row count, for paged list methods.
-    #[serde(default, deserialize_with = "crate::lenient::opt_id")]
+    #[serde(default, deserialize_with = "crate::lenient::opt_count")]
     pub total: Option<u64>,
     /// Offset of the next page, present only while more rows exist.
-    #[serde(default, deserialize_with = "crate::lenient::opt_id")]
+    #[serde(default, deserialize_with = "crate::lenient::opt_count")]
     pub next: Option<u64>,
     /// Timing and operating-budget report.
     #[serde(default)]

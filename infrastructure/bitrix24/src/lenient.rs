@@ -75,6 +75,13 @@ pub fn opt_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>,
     }
 }
 
+/// Reads a count or offset (`total`, `next`) and never fails: anything that is not a
+/// non-negative whole number, written as a number or as digits, is `None`.
+pub fn opt_count<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    Ok(id_from_value(&value))
+}
+
 /// Extracts an id from a number or a string of digits.
 pub fn id_from_value(value: &Value) -> Option<u64> {
     match value {
@@ -188,5 +195,73 @@ fn kind_of(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Debug, Deserialize)]
+    struct Row {
+        #[serde(deserialize_with = "id")]
+        id: u64,
+        #[serde(default, deserialize_with = "opt_id")]
+        company: Option<u64>,
+        #[serde(default, deserialize_with = "opt_f64")]
+        amount: Option<f64>,
+        #[serde(default, deserialize_with = "flag")]
+        opened: bool,
+        #[serde(default, deserialize_with = "opt_string")]
+        comment: Option<String>,
+        #[serde(default, deserialize_with = "php_list")]
+        tags: Vec<String>,
+    }
+
+    #[test]
+    fn string_numbers_flags_and_empty_values_are_read() {
+        let row: Row = serde_json::from_value(json!({
+            "id": "35943", "company": "0", "amount": "3607999.00", "opened": "Y",
+            "comment": "", "tags": {"0": "a", "1": "b"}
+        }))
+        .unwrap();
+
+        assert_eq!(row.id, 35943);
+        assert_eq!(row.company, None);
+        assert_eq!(row.amount, Some(3_607_999.0));
+        assert!(row.opened);
+        assert_eq!(row.comment, None);
+        assert_eq!(row.tags, ["a", "b"]);
+    }
+
+    #[test]
+    fn numbers_and_booleans_are_read_in_their_native_form_too() {
+        let row: Row = serde_json::from_value(json!({
+            "id": 7, "company": 12, "amount": 5, "opened": false, "comment": null, "tags": []
+        }))
+        .unwrap();
+
+        assert_eq!((row.id, row.company, row.amount), (7, Some(12), Some(5.0)));
+        assert!(!row.opened && row.comment.is_none() && row.tags.is_empty());
+    }
+
+    #[test]
+    fn php_maps_accept_empty_arrays_and_index_keyed_arrays() {
+        let empty: BTreeMap<String, u64> = php_map_from_value(json!([])).unwrap();
+        let listed: BTreeMap<String, u64> = php_map_from_value(json!([4, 5])).unwrap();
+        let keyed: BTreeMap<String, u64> = php_map_from_value(json!({"c1": 4})).unwrap();
+
+        assert!(empty.is_empty());
+        assert_eq!(listed.get("1"), Some(&5));
+        assert_eq!(keyed.get("c1"), Some(&4));
+        assert!(php_map_from_value::<u64>(json!("text")).is_err());
+    }
+
+    #[test]
+    fn an_id_that_is_not_a_number_is_an_error_without_its_value() {
+        let error = serde_json::from_value::<Row>(json!({"id": "secret-ish"})).unwrap_err();
+
+        assert!(!error.to_string().contains("secret-ish"));
     }
 }

@@ -48,6 +48,31 @@ async fn the_shaper_keeps_a_burst_under_the_portals_bucket() {
 }
 
 #[tokio::test]
+async fn clients_sharing_limits_stay_under_the_portals_bucket_together() {
+    let portal = sandbox(SandboxConfig::default()).await;
+    let (first, _clock) = webhook_client(&portal, ClientConfig::default());
+    let hook = migrator_bitrix24::Webhook::parse(&portal.webhook_url()).unwrap();
+    let second = migrator_bitrix24::B24Client::builder(migrator_bitrix24::Access::Webhook(hook))
+        .clock(first.clock().clone())
+        .share_limits_with(&first)
+        .build()
+        .unwrap();
+
+    for _ in 0..60 {
+        first.call("crm.deal.list", json!({})).await.unwrap();
+        second.call("crm.deal.list", json!({})).await.unwrap();
+    }
+
+    let calls = portal.control().calls();
+    assert_eq!(
+        refusals(&calls, 503),
+        0,
+        "two clients overflowed the shared bucket"
+    );
+    assert_eq!(calls.len(), 120);
+}
+
+#[tokio::test]
 async fn a_bucket_overflow_slows_the_shaper_down_and_every_call_still_succeeds() {
     let portal = sandbox(SandboxConfig::default()).await;
     let too_eager = ClientConfig {
