@@ -11,12 +11,15 @@ pub struct Clock {
 impl Clock {
     /// The portal's "now".
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + self.offset
+        Utc::now()
+            .checked_add_signed(self.offset)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
-    /// Moves the clock forward.
+    /// Moves the clock forward; a step too large to represent leaves the clock where it is.
     pub fn advance(&mut self, by: std::time::Duration) {
-        self.offset += TimeDelta::from_std(by).unwrap_or(TimeDelta::MAX);
+        let step = TimeDelta::from_std(by).unwrap_or(TimeDelta::MAX);
+        self.offset = self.offset.checked_add(&step).unwrap_or(self.offset);
     }
 }
 

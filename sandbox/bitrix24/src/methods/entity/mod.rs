@@ -45,11 +45,12 @@ fn entity_of(ctx: &Ctx) -> Entity {
         .unwrap_or(Entity::Deal)
 }
 
+/// `crm.*.add`: the id is only taken once every check passed, as a failed insert takes none.
 fn add(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResult {
     let entity = entity_of(ctx);
     let fields = fields_param(params)?;
-    let user = ctx.caller.user_id().to_string();
-    let now = world.now_iso();
+    let user = json!(ctx.caller.user_id().to_string());
+    let now = json!(world.now_iso());
 
     let mut record = Record::new();
     let id = world.portal.peek_id(entity.name());
@@ -59,19 +60,18 @@ fn add(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResul
         return Err(error);
     }
 
-    for (key, value) in [
-        ("ASSIGNED_BY_ID", json!(user)),
-        ("OPENED", json!("Y")),
-        ("CREATED_BY_ID", json!(user)),
-        ("MODIFY_BY_ID", json!(user)),
-        ("DATE_CREATE", json!(now)),
-        ("DATE_MODIFY", json!(now)),
-    ] {
-        let missing = record.get(key).is_none_or(Value::is_null);
-        if missing || key.starts_with("DATE_") || key.ends_with("BY_ID") && key != "ASSIGNED_BY_ID"
-        {
-            record.insert(key.to_string(), value);
+    for (key, default) in [("ASSIGNED_BY_ID", user.clone()), ("OPENED", json!("Y"))] {
+        if record.get(key).is_none_or(Value::is_null) {
+            record.insert(key.to_string(), default);
         }
+    }
+    for (key, value) in [
+        ("CREATED_BY_ID", user.clone()),
+        ("MODIFY_BY_ID", user),
+        ("DATE_CREATE", now.clone()),
+        ("DATE_MODIFY", now),
+    ] {
+        record.insert(key.to_string(), value);
     }
 
     let validation = match entity {
@@ -163,6 +163,7 @@ fn unlink_all(world: &mut World, entity: Entity, id: u64) {
     }
 }
 
+/// `crm.*.update`: immutable fields are dropped, multifields are merged.
 fn update(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResult {
     let entity = entity_of(ctx);
     let id = id_param(params, "id")?;
