@@ -227,3 +227,35 @@ pub(crate) fn params_of<T: serde::Serialize>(method: &str, params: &T) -> B24Res
         detail: format!("parameters cannot be encoded: {error}"),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_are_told_apart_from_writes_by_the_method_name() {
+        for read in [
+            "crm.deal.list",
+            "crm.deal.get",
+            "user.get",
+            "app.info",
+            "profile",
+            "crm.company.contact.items.get",
+            "disk.folder.getchildren",
+            "server.time",
+        ] {
+            assert!(is_read_method(read), "{read} is a read");
+        }
+        for write in [
+            "crm.deal.add",
+            "crm.deal.update",
+            "crm.deal.delete",
+            "user.add",
+            "disk.folder.uploadfile",
+            "tasks.task.add",
+            "batch",
+        ] {
+            assert!(!is_read_method(write), "{write} is a write");
+        }
+    }
+}

@@ -2,6 +2,34 @@
 //! batches, paged lists, traffic shaping to the portal's limits, and typed helpers for the
 //! methods the migration uses.
 //!
+//! # Example
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use migrator_bitrix24::{B24Client, B24Error, Batch, CrmEntity, result_ref};
+//! use serde_json::json;
+//!
+//! # async fn example() -> Result<(), B24Error> {
+//! let client = B24Client::from_webhook_url("https://example.bitrix24.ru/rest/1/code/")?;
+//! client.adopt_plan().await?; // 250 draining 5/s on Enterprise, 50 draining 2/s otherwise
+//!
+//! let mut batch = Batch::new();
+//! batch.push("firm", "crm.company.add", json!({"fields": {"TITLE": "Acme"}}))?;
+//! let person = json!({"fields": {"NAME": "Ann", "COMPANY_ID": result_ref("firm", &[])}});
+//! batch.push("ann", "crm.contact.add", person)?;
+//! let outcome = client.batch(&batch).await?;
+//! if let Some(error) = outcome.failure("ann") {
+//!     eprintln!("the contact was refused: {error}");
+//! }
+//!
+//! let deals: Vec<_> = client
+//!     .crm_list(CrmEntity::Deal, json!({"CATEGORY_ID": 0}), &["TITLE"])
+//!     .try_collect()
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Layout
 //!
 //! - [`client`]: [`B24Client`], the call loop and its retry rules; [`config`]: its settings.
