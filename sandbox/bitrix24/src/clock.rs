@@ -16,10 +16,12 @@ impl Clock {
             .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
-    /// Moves the clock forward; a step too large to represent leaves the clock where it is.
+    /// Moves the clock forward. The total offset is capped at a century so date arithmetic
+    /// (token lifetimes, `CLOSEDATE` + 7 days) can never overflow.
     pub fn advance(&mut self, by: std::time::Duration) {
-        let step = TimeDelta::from_std(by).unwrap_or(TimeDelta::MAX);
-        self.offset = self.offset.checked_add(&step).unwrap_or(self.offset);
+        let cap = TimeDelta::days(36_500);
+        let step = TimeDelta::from_std(by).unwrap_or(cap);
+        self.offset = self.offset.checked_add(&step).unwrap_or(cap).min(cap);
     }
 }
 
