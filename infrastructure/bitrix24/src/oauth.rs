@@ -237,14 +237,13 @@ impl OAuthSession {
             return Ok(());
         }
 
-        if !state.unsaved {
-            let fresh = self.request_new_pair(http, clock, &state.pair).await?;
-            state.pair = fresh;
-            state.generation += 1;
-            state.unsaved = true;
-            tracing::info!(member_id = %state.pair.member_id, "oauth tokens rotated");
-        }
+        let fresh = self.request_new_pair(http, clock, &state.pair).await?;
+        state.pair = fresh;
+        state.generation += 1;
+        state.unsaved = true;
+        tracing::info!(member_id = %state.pair.member_id, "oauth tokens rotated");
 
+        // If this save fails the pair stays pending: `credentials` saves it before any use.
         self.store.save(&state.pair).await?;
         state.unsaved = false;
         Ok(())
@@ -289,6 +288,13 @@ impl OAuthSession {
                 attempts: 1,
             })?;
 
+        if status.is_server_error() {
+            return Err(B24Error::Unavailable {
+                method: REFRESH.to_owned(),
+                detail: format!("the auth server answered HTTP {status}"),
+                attempts: 1,
+            });
+        }
         if let Some(answer) = parse_error(&body) {
             return Err(classify_refusal(REFRESH, status.as_u16(), answer));
         }

@@ -284,6 +284,28 @@ async fn concurrent_calls_on_an_expired_token_share_one_refresh() {
 }
 
 #[tokio::test]
+async fn an_unpaid_app_cannot_refresh_and_stops_the_run_on_the_plan() {
+    let portal = sandbox(SandboxConfig::default()).await;
+    let store = installed_store(&portal);
+    let before = store.current().unwrap();
+    let (client, _clock) = app_client(&portal, store.clone()).await;
+
+    portal.control().set_app_paid(false);
+    portal
+        .control()
+        .advance_clock(std::time::Duration::from_secs(3700));
+    let error = client.profile().await.unwrap_err();
+
+    assert!(matches!(error, B24Error::PlanLimit { .. }), "{error}");
+    assert!(error.stops_run());
+    let after = store.current().unwrap();
+    assert_eq!(
+        after.refresh_token.expose_secret(),
+        before.refresh_token.expose_secret()
+    );
+}
+
+#[tokio::test]
 async fn a_server_failure_is_retried_on_a_read_and_reported_on_a_write() {
     let portal = sandbox(SandboxConfig::default()).await;
     let (client, _clock) = webhook_client(&portal, ClientConfig::default());
