@@ -246,3 +246,37 @@ async fn company_title_is_required() {
     assert_eq!(reply.status, 400);
     assert_eq!(reply.code(), "ERROR_CORE");
 }
+
+#[tokio::test]
+async fn import_mode_keeps_creation_dates_for_contacts_but_not_for_deals() {
+    let portal = Portal::start().await;
+    let old = "2019-03-04T05:06:07+03:00";
+
+    let imported = portal
+        .ok(
+            "crm.contact.add",
+            json!({"fields": {"NAME": "Ann", "DATE_CREATE": old,
+            "CREATED_BY_ID": 1}, "params": {"IMPORT": "Y"}}),
+        )
+        .await;
+    let plain = portal
+        .ok(
+            "crm.contact.add",
+            json!({"fields": {"NAME": "Bob", "DATE_CREATE": old}}),
+        )
+        .await;
+    let deal = portal
+        .ok(
+            "crm.deal.add",
+            json!({"fields": {"TITLE": "D", "DATE_CREATE": old},
+            "params": {"IMPORT": "Y"}}),
+        )
+        .await;
+
+    let imported = portal.ok("crm.contact.get", json!({"id": imported})).await;
+    let plain = portal.ok("crm.contact.get", json!({"id": plain})).await;
+    let deal = portal.ok("crm.deal.get", json!({"id": deal})).await;
+    assert_eq!(imported["DATE_CREATE"], old);
+    assert_ne!(plain["DATE_CREATE"], old);
+    assert_ne!(deal["DATE_CREATE"], old);
+}

@@ -7,7 +7,7 @@ use super::fields::{Entity, describe};
 use super::filter::{filter_param, matches, order_param, select_param, sort_records};
 use super::{Ctx, Handler, MethodResult, Output, fields_param, id_param, page};
 use crate::api_error::ApiError;
-use crate::php::values::{param, scalar_text};
+use crate::php::values::{as_i64, is_yes, param, param_map, scalar_text};
 use crate::portal::{Record, dates};
 use crate::world::World;
 
@@ -73,6 +73,9 @@ fn add(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResul
     ] {
         record.insert(key.to_string(), value);
     }
+    if entity != Entity::Deal && import_mode(params) {
+        write_import_fields(&mut record, &fields);
+    }
 
     let validation = match entity {
         Entity::Company => require_text(
@@ -108,6 +111,29 @@ fn add(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResul
     world.next_id(entity.name());
     world.portal.table(entity).insert(id, record);
     Ok(Output::of(json!(id)))
+}
+
+/// `params[IMPORT]=Y` (companies and contacts only; deals have no import mode).
+fn import_mode(params: &Map<String, Value>) -> bool {
+    param_map(params, "params").is_some_and(|p| is_yes(param(&p, "IMPORT")))
+}
+
+/// Import mode unlocks the creation and modification dates and authors.
+fn write_import_fields(record: &mut Record, fields: &Map<String, Value>) {
+    for key in ["DATE_CREATE", "DATE_MODIFY"] {
+        let parsed = fields
+            .get(key)
+            .and_then(scalar_text)
+            .and_then(|t| dates::parse(&t));
+        if let Some(at) = parsed {
+            record.insert(key.to_string(), json!(dates::iso(at)));
+        }
+    }
+    for key in ["CREATED_BY_ID", "MODIFY_BY_ID"] {
+        if let Some(user) = fields.get(key).and_then(as_i64).filter(|u| *u > 0) {
+            record.insert(key.to_string(), json!(user.to_string()));
+        }
+    }
 }
 
 fn require_text(record: &Record, any_of: &[&str], message: &str) -> Result<(), ApiError> {
