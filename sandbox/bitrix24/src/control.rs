@@ -253,11 +253,22 @@ impl Control {
         post_form("ONAPPINSTALL", url, &[], &grant.install_event(ts)).await
     }
 
-    /// Removes the app: its tokens answer 401 `APPLICATION_NOT_FOUND` from now on.
+    /// Removes the app: its tokens answer 401 `APPLICATION_NOT_FOUND` from now on, and stay
+    /// dead (`invalid_token`, `invalid_grant`) after a reinstall.
     pub fn remove_app(&self) {
         self.with(|world| {
             world.auth.app.present = false;
             world.auth.app.installed = false;
+            world
+                .auth
+                .access
+                .values_mut()
+                .for_each(|token| token.revoked = true);
+            world
+                .auth
+                .refresh
+                .values_mut()
+                .for_each(|token| token.used = true);
         });
     }
 

@@ -288,3 +288,25 @@ async fn token_lifecycle_missing_scope_is_401_for_apps_and_403_for_webhooks() {
     );
     assert_eq!(batch.result()["result"]["c"], json!([]));
 }
+
+#[tokio::test]
+async fn app_removal_then_reinstall_leaves_old_tokens_dead() {
+    let portal = Portal::start().await;
+    let control = portal.sandbox.control();
+    let old = control.install_app(1);
+
+    control.remove_app();
+    let new = control.install_app(1);
+    let old_call = portal
+        .call_with_token(&old.access_token, "profile", json!({}))
+        .await;
+    let (_, old_refresh) = token_call(&portal, &refresh_query(&portal, &old.refresh_token)).await;
+    let new_call = portal
+        .call_with_token(&new.access_token, "profile", json!({}))
+        .await;
+
+    assert_eq!(old_call.code(), "invalid_token");
+    assert_eq!(old_refresh["error"], "invalid_grant");
+    assert_eq!(new_call.status, 200);
+    assert_eq!(old.member_id, new.member_id);
+}
