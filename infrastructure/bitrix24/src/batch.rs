@@ -302,6 +302,8 @@ impl B24Client {
             .commands
             .iter()
             .all(|command| is_read_method(&command.method));
+
+        // One request for the bucket; the sub-methods' budgets are what the portal checks.
         let request = Request {
             method: "batch",
             body: RequestBody::Batch {
@@ -312,7 +314,17 @@ impl B24Client {
             spends: spends.into_iter().collect(),
         };
         let envelope = self.execute(request).await?;
-        let raw: RawOutcome = decode_result("batch", envelope.result)?;
+        let raw: RawOutcome = decode_result("batch", envelope.result).map_err(|error| {
+            if read {
+                return error;
+            }
+            B24Error::OutcomeUnknown {
+                method: "batch".to_owned(),
+                detail: "the per-command results were not understood".to_owned(),
+            }
+        })?;
+
+        // Each command's report updates its method's budget; a refusal holds the method.
 
         let methods: BTreeMap<String, String> = batch
             .commands
@@ -344,6 +356,7 @@ impl B24Client {
     }
 }
 
+/// `result_total`/`result_next` values as numbers (PHP may send them as strings).
 fn numbers(map: BTreeMap<String, Value>) -> BTreeMap<String, u64> {
     map.into_iter()
         .filter_map(|(key, value)| crate::lenient::id_from_value(&value).map(|n| (key, n)))

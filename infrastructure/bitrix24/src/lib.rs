@@ -113,7 +113,9 @@ pub use config::{ClientConfig, RetryPolicy};
 pub use envelope::{CallTime, Envelope};
 pub use error::{B24Error, B24Result, PortalAnswer};
 pub use methods::crm::{CrmEntity, CrmRecord, Origin};
-pub use oauth::{MemoryTokenStore, OAuthApp, OAuthSession, TokenPair, TokenStore};
+pub use oauth::{
+    KNOWN_AUTH_HOSTS, MemoryTokenStore, OAuthApp, OAuthSession, TokenPair, TokenStore,
+};
 pub use operating::{OperatingConfig, OperatingGuard};
 pub use paging::{PAGE_SIZE, Page};
 pub use shaper::{Shaper, ShaperConfig};

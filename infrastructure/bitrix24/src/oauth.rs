@@ -51,6 +51,27 @@ pub struct TokenPair {
     pub member_id: String,
 }
 
+impl TokenPair {
+    /// The pair an install hands over (`AUTH_ID`, `REFRESH_ID`, `AUTH_EXPIRES` seconds, the
+    /// portal's REST endpoint, `member_id`), expiring `expires_in` seconds after `now`.
+    pub fn issued(
+        access_token: SecretString,
+        refresh_token: SecretString,
+        expires_in: i64,
+        now: DateTime<Utc>,
+        client_endpoint: Url,
+        member_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            access_token,
+            refresh_token,
+            expires_at: now + chrono::Duration::seconds(expires_in),
+            client_endpoint,
+            member_id: member_id.into(),
+        }
+    }
+}
+
 impl fmt::Debug for TokenPair {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenPair")
@@ -125,6 +146,48 @@ pub struct OAuthApp {
     /// The auth server, `https://oauth.bitrix.info/` by default (RU portals may use
     /// `https://oauth.bitrix24.tech/`); tests point it at a simulator.
     pub auth_server: Url,
+}
+
+/// The auth servers Bitrix24 documents: EN docs use `oauth.bitrix.info`, RU docs and the
+/// official Python SDK `oauth.bitrix24.tech`.
+pub const KNOWN_AUTH_HOSTS: [&str; 2] = ["oauth.bitrix.info", "oauth.bitrix24.tech"];
+
+impl OAuthApp {
+    /// An application using the default auth server `https://oauth.bitrix.info/`.
+    ///
+    /// # Errors
+    /// Never in practice; the default URL is constant.
+    pub fn new(client_id: impl Into<String>, client_secret: SecretString) -> B24Result<Self> {
+        let auth_server =
+            Url::parse("https://oauth.bitrix.info/").map_err(|_| B24Error::InvalidRequest {
+                method: REFRESH.to_owned(),
+                detail: "the default auth server URL does not parse".to_owned(),
+            })?;
+        Ok(Self {
+            client_id: client_id.into(),
+            client_secret,
+            auth_server,
+        })
+    }
+
+    /// The auth server named by a portal's `SERVER_ENDPOINT` / `server_endpoint`
+    /// (`https://oauth.bitrix.info/rest/`), accepted only if it is `https` and one of
+    /// [`KNOWN_AUTH_HOSTS`], so that a forged install request cannot send our client secret
+    /// and refresh tokens elsewhere.
+    pub fn auth_server_from_endpoint(server_endpoint: &str) -> Option<Url> {
+        let url = Url::parse(server_endpoint.trim()).ok()?;
+        let known = url
+            .host_str()
+            .is_some_and(|host| KNOWN_AUTH_HOSTS.contains(&host));
+        if url.scheme() != "https" || !known {
+            return None;
+        }
+
+        let mut base = url;
+        base.set_path("/");
+        base.set_query(None);
+        Some(base)
+    }
 }
 
 impl fmt::Debug for OAuthApp {
@@ -324,5 +387,40 @@ impl OAuthSession {
                 .member_id
                 .unwrap_or_else(|| current.member_id.clone()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_known_https_auth_servers_are_accepted_from_an_install() {
+        let bitrix = OAuthApp::auth_server_from_endpoint("https://oauth.bitrix.info/rest/");
+        let russian = OAuthApp::auth_server_from_endpoint("https://oauth.bitrix24.tech/rest/");
+
+        assert_eq!(bitrix.unwrap().as_str(), "https://oauth.bitrix.info/");
+        assert_eq!(russian.unwrap().as_str(), "https://oauth.bitrix24.tech/");
+        assert!(OAuthApp::auth_server_from_endpoint("https://evil.example/rest/").is_none());
+        assert!(OAuthApp::auth_server_from_endpoint("http://oauth.bitrix.info/rest/").is_none());
+    }
+
+    #[test]
+    fn debug_output_of_credentials_hides_every_secret() {
+        let app = OAuthApp::new("app.1.2", SecretString::from("shh-secret")).unwrap();
+        let pair = TokenPair::issued(
+            SecretString::from("access-value"),
+            SecretString::from("refresh-value"),
+            3600,
+            Utc::now(),
+            Url::parse("https://example.bitrix24.ru/rest/").unwrap(),
+            "member",
+        );
+
+        let shown = format!("{app:?} {pair:?}");
+
+        for secret in ["shh-secret", "access-value", "refresh-value"] {
+            assert!(!shown.contains(secret), "{secret} leaked");
+        }
     }
 }
