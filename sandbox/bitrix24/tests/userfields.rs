@@ -186,3 +186,20 @@ async fn mandatory_flag_can_be_set_through_the_api_and_deleted_fields_vanish() {
     assert_eq!(accepted.status, 200);
     assert_eq!(again.status, 400);
 }
+
+#[tokio::test]
+async fn userfield_types_lists_what_add_accepts() {
+    let portal = Portal::start().await;
+
+    let types = portal.ok("crm.userfield.types", json!({})).await;
+
+    let ids: Vec<&str> = types
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["ID"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"enumeration"));
+    assert!(ids.contains(&"crm"));
+    assert!(!ids.contains(&"rocket"));
+}

@@ -37,6 +37,8 @@ pub async fn token(
 ) -> Response {
     let mut params = parse_str(query.as_deref().unwrap_or_default());
     params.extend(parse_str(&body));
+    let grant_type = text_param(&params, "grant_type");
+    let _span = tracing::debug_span!("oauth_token", grant_type = %grant_type).entered();
     let mut world = lock(&world);
 
     let client_id = text_param(&params, "client_id");
@@ -53,7 +55,7 @@ pub async fn token(
     }
 
     let now = world.now();
-    let user_id = match text_param(&params, "grant_type").as_str() {
+    let user_id = match grant_type.as_str() {
         "refresh_token" => {
             let presented = text_param(&params, "refresh_token");
             let Some(refresh) = world.auth.refresh.get_mut(&presented) else {

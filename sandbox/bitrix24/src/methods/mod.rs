@@ -102,10 +102,15 @@ pub fn lookup(method: &str) -> Option<Handler> {
 
 /// All method names, for the `methods` method.
 pub fn known_methods() -> Vec<String> {
-    let mut names = vec!["batch".to_string()];
+    let mut names = vec!["batch".to_string(), "crm.userfield.types".to_string()];
     for entity in ["company", "contact", "deal"] {
         for action in ["add", "update", "get", "list", "delete", "fields"] {
             names.push(format!("crm.{entity}.{action}"));
+        }
+    }
+    for entity in ["company", "contact", "deal", "lead"] {
+        for action in ["add", "get", "list", "update", "delete"] {
+            names.push(format!("crm.{entity}.userfield.{action}"));
         }
     }
     let fixed = [

@@ -36,6 +36,10 @@ const TYPES: [&str; 17] = [
 
 /// The handler of a user field method.
 pub fn lookup(method: &str) -> Option<Handler> {
+    if method == "crm.userfield.types" {
+        let handler: Handler = types;
+        return Some(handler);
+    }
     let rest = method.strip_prefix("crm.")?;
     let (entity, action) = rest.split_once(".userfield.")?;
     uf_entity(entity)?;
@@ -325,4 +329,13 @@ fn delete(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodRe
         record.remove(&uf.field_name);
     }
     Ok(Output::of(json!(true)))
+}
+
+/// `crm.userfield.types`: the types `add` accepts.
+fn types(_world: &mut World, _ctx: &Ctx, _params: &Map<String, Value>) -> MethodResult {
+    let rows = TYPES
+        .iter()
+        .map(|id| json!({"ID": id, "title": id}))
+        .collect();
+    Ok(Output::of(Value::Array(rows)))
 }
