@@ -6,6 +6,10 @@ use crate::operating::OperatingConfig;
 use crate::shaper::ShaperConfig;
 
 /// How often and how patiently calls are retried.
+///
+/// Back-off pauses are deterministic (no random jitter): one client works one portal, and the
+/// shaper already spreads its requests, so synchronised retries of many clients are not a
+/// concern here.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetryPolicy {
     /// How many times one call may be refused by a limit (503 or 429) before giving up.

