@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Benchmarks, by part; results are recorded in docs/performance.md.
+#   scripts/bench.sh store     event store and projector, SQLite and PostgreSQL
+#                              (BENCH_EVENTS, default 1000000; BENCH_STORES=sqlite|postgres)
+#   scripts/bench.sh           every part
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=lib/postgres.sh
+source "scripts/lib/postgres.sh"
+export MIGRATOR_TEST_POSTGRES="${MIGRATOR_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
+
+part="${1:-all}"
+case "$part" in
+    store | all)
+        ensure_postgres
+        cargo bench -p migrator-tests --bench store
+        ;;
+    *)
+        echo "unknown part $part: expected store" >&2
+        exit 2
+        ;;
+esac
