@@ -163,6 +163,39 @@ async fn an_operating_limit_refusal_is_waited_out_and_retried() {
 }
 
 #[tokio::test]
+async fn a_batch_command_over_its_budget_is_retryable_and_holds_the_method_back() {
+    let portal = sandbox(operating_portal()).await;
+    let (client, clock) = webhook_client(&portal, ClientConfig::default());
+
+    let mut batch = migrator_bitrix24::Batch::new();
+    for index in 0..6 {
+        batch
+            .push(format!("l{index}"), "crm.deal.list", json!({}))
+            .unwrap();
+    }
+    let outcome = client.batch(&batch).await.unwrap();
+    let blocked: Vec<&str> = outcome.failed().collect();
+    client.call("crm.deal.list", json!({})).await.unwrap();
+
+    assert!(
+        !blocked.is_empty(),
+        "the portal never refused, the test proves nothing"
+    );
+    let failure = outcome.failure(blocked[0]).unwrap();
+    assert!(
+        matches!(failure, B24Error::OperatingLimit { .. }),
+        "{failure}"
+    );
+    assert!(failure.is_retryable());
+    assert!(
+        clock.total_slept().as_secs() >= 60,
+        "the next call did not wait for the window"
+    );
+    let last = portal.control().calls().last().cloned().unwrap();
+    assert_eq!((last.method.as_str(), last.status), ("crm.deal.list", 200));
+}
+
+#[tokio::test]
 async fn a_domain_change_stops_the_run_and_names_the_new_address() {
     let portal = sandbox(SandboxConfig::default()).await;
     let (client, _clock) = webhook_client(&portal, ClientConfig::default());
