@@ -5,7 +5,8 @@
 //!
 //! Layout:
 //! - [`config`]: [`SandboxConfig`] and the per-plan limits.
-//! - `server`, `request`, `pipeline`, `batch`, `envelope`: the HTTP path of a REST call.
+//! - `server`, `request`, `pipeline`, `batch`, `envelope`: the HTTP path of a REST call;
+//!   `transfers`: Drive downloads and upload URLs.
 //! - `auth`: webhook, OAuth tokens, the fake auth server, install/uninstall deliveries.
 //! - `limits`: the leaky bucket and the operating budget.
 //! - `methods`: one module per REST area; `portal`: the data they work on.
@@ -39,6 +40,7 @@ mod portal;
 mod request;
 mod rng;
 mod server;
+mod transfers;
 mod world;
 
 use std::net::SocketAddr;

@@ -1,11 +1,11 @@
-//! The HTTP side: the router, the REST entry point with its portal-wide checks (domain move,
-//! HTTPS, deleted portal, REST off, leaky bucket, authentication), and Drive transfers.
+//! The HTTP side: the router and the REST entry point with its portal-wide checks (domain move,
+//! HTTPS, deleted portal, REST off, leaky bucket, authentication).
 
 use std::net::SocketAddr;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
@@ -15,10 +15,10 @@ use crate::api_error::ApiError;
 use crate::auth::{Caller, oauth_server};
 use crate::batch::run_batch;
 use crate::envelope::{success, time_block};
-use crate::methods::disk::{file_view, store_file};
 use crate::php::json::php_json;
 use crate::pipeline::{log_call, run_method};
 use crate::request::{RestRequest, parse_path, read};
+use crate::transfers;
 use crate::world::{SharedWorld, World, lock};
 
 /// The whole router: REST, auth server, Drive transfers and the control API.
@@ -32,14 +32,14 @@ pub fn router(world: SharedWorld) -> Router {
             "/oauth/rest/app.info.json",
             get(oauth_server::server_app_info),
         )
-        .route("/disk/download/{id}", get(download))
-        .route("/disk/upload/{token}", post(upload))
+        .route("/disk/download/{id}", get(transfers::download))
+        .route("/disk/upload/{token}", post(transfers::upload))
         .merge(crate::control_http::router())
         .with_state(world)
 }
 
 /// A JSON reply in PHP's encoding.
-fn json_reply(status: u16, body: Value) -> Response {
+pub(crate) fn json_reply(status: u16, body: Value) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let text = php_json(body).to_string();
     (
@@ -50,12 +50,12 @@ fn json_reply(status: u16, body: Value) -> Response {
         .into_response()
 }
 
-fn error_reply(error: &ApiError) -> Response {
+pub(crate) fn error_reply(error: &ApiError) -> Response {
     json_reply(error.status, error.body())
 }
 
 /// Host header of the request, falling back to the listening address.
-fn host_of(headers: &HeaderMap, world: &World) -> String {
+pub(crate) fn host_of(headers: &HeaderMap, world: &World) -> String {
     headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -229,100 +229,4 @@ fn answer_rest(
         Ok(output) => json_reply(200, success(&output, outcome.time)),
         Err(error) => error_reply(&error),
     }
-}
-
-/// `GET /disk/download/{id}`: a stored file's bytes.
-async fn download(State(world): State<SharedWorld>, Path(id): Path<u64>) -> Response {
-    let world = lock(&world);
-    match world.portal.files.get(&id) {
-        Some(file) => (StatusCode::OK, file.content.clone()).into_response(),
-        None => StatusCode::NOT_FOUND.into_response(),
-    }
-}
-
-/// The first file part of a `multipart/form-data` body: (file name, bytes).
-fn first_file_part(content_type: &str, body: &[u8]) -> Option<(String, Vec<u8>)> {
-    let boundary = content_type.split("boundary=").nth(1)?.trim_matches('"');
-    let delimiter = format!("--{boundary}");
-    let text = body;
-    let mut parts = Vec::new();
-    let mut start = 0;
-    while let Some(found) = find(&text[start..], delimiter.as_bytes()) {
-        parts.push(start + found);
-        start += found + delimiter.len();
-    }
-    for pair in parts.windows(2) {
-        let part = &text[pair[0] + delimiter.len()..pair[1]];
-        let head_end = find(part, b"\r\n\r\n")?;
-        let head = String::from_utf8_lossy(&part[..head_end]);
-        let Some(name_at) = head.find("filename=\"") else {
-            continue;
-        };
-        let name: String = head[name_at + 10..]
-            .chars()
-            .take_while(|c| *c != '"')
-            .collect();
-        let mut content = part[head_end + 4..].to_vec();
-        if content.ends_with(b"\r\n") {
-            content.truncate(content.len() - 2);
-        }
-        return Some((name, content));
-    }
-    None
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
-}
-
-/// `POST /disk/upload/{token}`: the second step of the `uploadUrl` flow.
-async fn upload(
-    State(world): State<SharedWorld>,
-    Path(token): Path<String>,
-    RawQuery(_query): RawQuery,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let mut world = lock(&world);
-    let host = host_of(&headers, &world);
-    let Some((folder, name, user)) = world.uploads.remove(&token) else {
-        return error_reply(&ApiError::new(
-            400,
-            "ERROR_NOT_FOUND",
-            "Upload link is not valid",
-        ));
-    };
-
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let (part_name, bytes) = if content_type.starts_with("multipart/") {
-        first_file_part(&content_type, &body).unwrap_or_default()
-    } else {
-        (String::new(), body.to_vec())
-    };
-    let name = if name.is_empty() { part_name } else { name };
-    if name.is_empty() {
-        return error_reply(&ApiError::argument("NAME", "File name is not specified"));
-    }
-
-    let id = store_file(&mut world, folder, &name, bytes, user);
-    let view = world
-        .portal
-        .files
-        .get(&id)
-        .map(|f| file_view(f, &host))
-        .unwrap_or_default();
-    let now = world.now();
-    json_reply(
-        200,
-        success(
-            &crate::methods::Output::of(view),
-            time_block(now, now, None),
-        ),
-    )
 }
