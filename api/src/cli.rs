@@ -51,6 +51,34 @@ pub enum Command {
     },
     /// Empty every read model and rebuild it from the events alone.
     RebuildProjections,
+    /// Run a simulator of amoCRM or Bitrix24 on 127.0.0.1 until interrupted; prints one JSON
+    /// line once it listens: `{"url", "token"}` for amoCRM, `{"url", "webhook"}` for Bitrix24.
+    Sandbox {
+        /// Which service to simulate.
+        #[arg(value_enum)]
+        service: SandboxService,
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// The seed of the generated account and of every generated secret.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// amoCRM only: how many records the generated account holds (100 to 1,000,000).
+        #[arg(long, default_value_t = 1_000)]
+        size: u64,
+        /// Bitrix24 only: the portal's plan as `app.info` reports it (e.g. ru_std, ru_ent250).
+        #[arg(long)]
+        plan: Option<String>,
+    },
+}
+
+/// The services the sandbox simulates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SandboxService {
+    /// amoCRM API v4.
+    Amo,
+    /// A Bitrix24 portal.
+    B24,
 }
 
 /// How a list is printed.

@@ -21,6 +21,14 @@ pub enum CliError {
         /// The store searched, password redacted.
         store: String,
     },
+    /// A simulator could not start.
+    #[error("the {service} sandbox could not start: {message}")]
+    Sandbox {
+        /// Which simulator.
+        service: &'static str,
+        /// Why.
+        message: String,
+    },
     /// Writing the output failed (for example, the reader closed the pipe).
     #[error("could not write the output: {0}")]
     Output(#[from] std::io::Error),

@@ -26,5 +26,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             format,
         } => commands::failures::run(&store, migration_id, format).await,
         Command::RebuildProjections => commands::rebuild::run(&store).await,
+        Command::Sandbox {
+            service,
+            port,
+            seed,
+            size,
+            plan,
+        } => commands::sandbox::run(service, port, seed, size, plan).await,
     }
 }

@@ -3,6 +3,7 @@
 pub mod failures;
 pub mod history;
 pub mod rebuild;
+pub mod sandbox;
 
 use migrator_projections::{Projector, ReadModels, ViewDb};
 use migrator_store::{Backend, Store, StoreUrl};
