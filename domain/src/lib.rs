@@ -13,10 +13,14 @@
 //!   confirmation or rollback, its counts and its lease epoch.
 //! - [`chunk`]: the `Chunk` aggregate, one per fixed slice of one kind of record of one run,
 //!   holding the per-record outcomes so that no stream grows past a few thousand events.
+//! - [`plan`]: the portal's Bitrix24 plan and its pipeline limit, checked before a run writes.
+//! - [`mapping`]: the amoCRM → Bitrix24 mapping rules, one pure function per kind of record.
 
 pub mod chunk;
 pub mod entity;
+pub mod mapping;
 pub mod migration;
+pub mod plan;
 pub mod settings;
 
 pub use chunk::{Chunk, ChunkCommand, ChunkError, ChunkEvent, ChunkId};
