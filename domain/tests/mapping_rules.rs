@@ -1,0 +1,124 @@
+//! The small rules every mapping uses: e-mail validation (D4), user matching and the default
+//! responsible (D1), the origin format (H2), dates and truncation.
+
+use chrono::FixedOffset;
+use migrator_domain::chunk::FailureCode;
+use migrator_domain::mapping::email::{invalid_email_comment, is_valid_email};
+use migrator_domain::mapping::text::{self, MAX_TITLE_CHARS};
+use migrator_domain::mapping::users::match_by_email;
+use migrator_domain::mapping::{Origin, UserMap};
+use uuid::Uuid;
+
+#[test]
+fn d4_valid_emails_pass() {
+    for email in [
+        "a@b.ru",
+        "ivan.petrov+crm@mail.example.com",
+        "o'brien@example.org",
+        "  spaced@example.com  ",
+        "user@почта.рф",
+        "x_y-z@sub-domain.co",
+    ] {
+        assert!(is_valid_email(email), "{email}");
+    }
+}
+
+#[test]
+fn d4_invalid_emails_fail() {
+    for email in [
+        "",
+        "plain",
+        "a@b",
+        "@example.com",
+        "a@@example.com",
+        "a@b@example.com",
+        "a b@example.com",
+        ".a@example.com",
+        "a..b@example.com",
+        "a@-example.com",
+        "a@example.c",
+        "a@example.123",
+        "a@example..com",
+        "a,b@example.com",
+    ] {
+        assert!(!is_valid_email(email), "{email}");
+    }
+}
+
+#[test]
+fn d4_the_comment_line_has_the_manuals_wording() {
+    assert_eq!(invalid_email_comment(" bad@ "), "Некорректный email: bad@");
+}
+
+#[test]
+fn d1_users_match_by_email_whatever_the_case() {
+    let portal = [(3, "Boss@Firm.ru"), (4, "sales@firm.ru")];
+
+    assert_eq!(match_by_email(" boss@firm.RU ", portal), Some(3));
+    assert_eq!(match_by_email("nobody@firm.ru", portal), None);
+    assert_eq!(match_by_email("", [(5, "")]), None);
+}
+
+#[test]
+fn d1_records_of_unmatched_or_system_users_get_the_default_responsible() {
+    let mut users = UserMap::new(1);
+    users.matched.insert(500, 7);
+
+    assert_eq!(users.responsible(Some(500)), 7);
+    assert_eq!(users.responsible(Some(0)), 1);
+    assert_eq!(users.responsible(Some(999)), 1);
+    assert_eq!(users.responsible(None), 1);
+    assert!(users.is_matched(500));
+}
+
+#[test]
+fn h2_the_origin_names_the_account_the_run_and_the_record() {
+    let run = Uuid::from_u128(7);
+    let origin = Origin::new(32067039, run);
+
+    assert_eq!(origin.originator_id(), format!("amocrm:32067039:{run}"));
+    assert_eq!(Origin::origin_id("lead", 5), "lead:5");
+    assert_eq!(
+        origin.marker("task", 9),
+        format!("[amocrm:32067039:{run} task:9]")
+    );
+    assert_ne!(
+        Origin::new(32067039, Uuid::from_u128(8)).originator_id(),
+        origin.originator_id(),
+        "another run on the same account must not adopt this run's records"
+    );
+}
+
+#[test]
+fn dates_are_taken_in_the_accounts_time_zone() {
+    let moscow = FixedOffset::east_opt(3 * 3600).expect("offset");
+    let utc = FixedOffset::east_opt(0).expect("offset");
+    // 2024-03-04 22:30 UTC.
+    let late_evening = 1709591400;
+
+    assert_eq!(
+        text::iso_date(late_evening, utc).as_deref(),
+        Some("2024-03-04")
+    );
+    assert_eq!(
+        text::iso_date(late_evening, moscow).as_deref(),
+        Some("2024-03-05")
+    );
+    assert_eq!(
+        text::iso_datetime(late_evening, moscow).as_deref(),
+        Some("2024-03-05T01:30:00+03:00")
+    );
+}
+
+#[test]
+fn short_titles_are_kept_and_long_ones_cut_with_a_note() {
+    let mut skipped = Vec::new();
+
+    assert_eq!(text::title("  Сделка  ", "TITLE", &mut skipped), "Сделка");
+    assert!(skipped.is_empty());
+
+    let cut = text::title(&"x".repeat(MAX_TITLE_CHARS + 1), "TITLE", &mut skipped);
+    assert_eq!(cut.chars().count(), MAX_TITLE_CHARS);
+    assert_eq!(skipped[0].code, FailureCode::TooLarge);
+    assert!(skipped[0].message.contains("TITLE"));
+}
