@@ -86,7 +86,8 @@ fn rolled_back_event(amo_id: u64, already_gone: bool) -> ChunkEvent {
 /// A chunk in which records 1 to 4 were moved, 5 failed, 6 fell outside the period and 4 was
 /// rolled back.
 fn settled_history() -> Vec<ChunkEvent> {
-    let mut history: Vec<ChunkEvent> = (1..=4).map(transferred_event).collect();
+    let mut history = vec![planned()];
+    history.extend((1..=4).map(transferred_event));
     history.push(ChunkEvent::RecordFailed {
         migration_id: migration_id(),
         kind: KIND,
@@ -105,11 +106,24 @@ fn settled_history() -> Vec<ChunkEvent> {
     history
 }
 
-/// Runs `command` against a chunk whose past is `history`.
+/// The plan every test chunk starts from: records 1 to `CHUNK_CAPACITY`.
+fn planned() -> ChunkEvent {
+    ChunkEvent::ChunkPlanned {
+        migration_id: migration_id(),
+        kind: KIND,
+        amo_ids: (1..=CHUNK_CAPACITY as u64).collect(),
+        at: at(10),
+    }
+}
+
+/// Runs `command` against a chunk whose past is `history`, planned first if it is not.
 async fn decide(
-    history: Vec<ChunkEvent>,
+    mut history: Vec<ChunkEvent>,
     command: ChunkCommand,
 ) -> Result<Vec<ChunkEvent>, ChunkError> {
+    if !matches!(history.first(), Some(ChunkEvent::ChunkPlanned { .. })) {
+        history.insert(0, planned());
+    }
     TestFramework::<Chunk>::with(())
         .given(history)
         .when_async(command)
@@ -129,7 +143,7 @@ fn replay(history: Vec<ChunkEvent>) -> Chunk {
 #[tokio::test]
 async fn a_batch_of_one_is_recorded() {
     TestFramework::<Chunk>::with(())
-        .given_no_previous_events()
+        .given(vec![planned()])
         .when_async(record(vec![moved(1)]))
         .await
         .then_expect_events(vec![transferred_event(1)]);
@@ -144,7 +158,7 @@ async fn a_batch_records_each_kind_of_outcome_in_its_order() {
     ];
 
     TestFramework::<Chunk>::with(())
-        .given_no_previous_events()
+        .given(vec![planned()])
         .when_async(record(outcomes))
         .await
         .then_expect_events(vec![
@@ -171,7 +185,7 @@ async fn a_batch_of_fifty_is_recorded() {
     let outcomes: Vec<RecordOutcome> = (1..=50).map(moved).collect();
 
     TestFramework::<Chunk>::with(())
-        .given_no_previous_events()
+        .given(vec![planned()])
         .when_async(record(outcomes))
         .await
         .then_expect_events((1..=50).map(transferred_event).collect());
@@ -181,7 +195,7 @@ async fn a_batch_of_fifty_is_recorded() {
 #[tokio::test]
 async fn an_empty_batch_is_refused() {
     TestFramework::<Chunk>::with(())
-        .given_no_previous_events()
+        .given(vec![planned()])
         .when_async(record(Vec::new()))
         .await
         .then_expect_error(ChunkError::EmptyBatch);
@@ -190,7 +204,7 @@ async fn an_empty_batch_is_refused() {
 #[tokio::test]
 async fn a_batch_of_fifty_one_is_refused() {
     TestFramework::<Chunk>::with(())
-        .given_no_previous_events()
+        .given(vec![planned()])
         .when_async(record((1..=51).map(moved).collect()))
         .await
         .then_expect_error(ChunkError::BatchTooLarge {
@@ -202,7 +216,7 @@ async fn a_batch_of_fifty_one_is_refused() {
 #[tokio::test]
 async fn a_record_twice_in_one_batch_is_refused() {
     TestFramework::<Chunk>::with(())
-        .given_no_previous_events()
+        .given(vec![planned()])
         .when_async(record(vec![moved(1), moved(2), failed(1)]))
         .await
         .then_expect_error(ChunkError::DuplicateInBatch { amo_id: 1 });
@@ -273,7 +287,7 @@ async fn a_batch_of_another_kind_of_record_is_refused() {
 }
 
 #[tokio::test]
-async fn a_chunk_filled_to_capacity_by_batches_refuses_one_more_record() {
+async fn a_chunk_filled_to_capacity_by_batches_refuses_any_record_outside_its_plan() {
     let mut history = Vec::new();
     for batch in 0..(CHUNK_CAPACITY / BATCH_LIMIT) as u64 {
         let first = batch * BATCH_LIMIT as u64 + 1;
@@ -285,18 +299,11 @@ async fn a_chunk_filled_to_capacity_by_batches_refuses_one_more_record() {
     let one_more = decide(history.clone(), record(vec![moved(5_000)])).await;
 
     assert_eq!(replay(history).records().len(), CHUNK_CAPACITY);
-    assert_eq!(
-        one_more,
-        Err(ChunkError::ChunkFull {
-            held: CHUNK_CAPACITY,
-            size: 1,
-            capacity: CHUNK_CAPACITY
-        })
-    );
+    assert_eq!(one_more, Err(ChunkError::NotInPlan { amo_id: 5_000 }));
 }
 
 #[tokio::test]
-async fn a_batch_that_would_overflow_the_chunk_is_refused_whole_and_one_that_fits_passes() {
+async fn a_batch_reaching_past_the_plan_is_refused_whole_and_one_within_it_passes() {
     let held = CHUNK_CAPACITY as u64 - 10;
     let history: Vec<ChunkEvent> = (1..=held).map(transferred_event).collect();
 
@@ -307,14 +314,7 @@ async fn a_batch_that_would_overflow_the_chunk_is_refused_whole_and_one_that_fit
     .await;
     let ten = decide(history, record((held + 1..=held + 10).map(moved).collect())).await;
 
-    assert_eq!(
-        eleven,
-        Err(ChunkError::ChunkFull {
-            held: 990,
-            size: 11,
-            capacity: 1_000
-        })
-    );
+    assert_eq!(eleven, Err(ChunkError::NotInPlan { amo_id: 1_001 }));
     assert_eq!(ten.map(|events| events.len()), Ok(10));
 }
 
@@ -526,6 +526,7 @@ fn every_chunk_event_round_trips_through_json_and_is_named_after_its_variant() {
         names.insert(event.event_type());
     }
     let expected = [
+        "ChunkPlanned",
         "RecordFailed",
         "RecordLeftOutsidePeriod",
         "RecordRolledBack",
@@ -570,4 +571,88 @@ fn failure_codes_are_stored_under_the_names_they_are_exported_with() {
             assert_eq!(stored, json!(code.as_str()));
         }
     }
+}
+
+fn plan(amo_ids: Vec<u64>) -> ChunkCommand {
+    ChunkCommand::Plan {
+        migration_id: migration_id(),
+        kind: KIND,
+        amo_ids,
+        at: at(5),
+    }
+}
+
+#[tokio::test]
+async fn planning_fixes_the_records_of_the_chunk_in_listing_order() {
+    TestFramework::<Chunk>::with(())
+        .given_no_previous_events()
+        .when_async(plan(vec![30, 10, 20]))
+        .await
+        .then_expect_events(vec![ChunkEvent::ChunkPlanned {
+            migration_id: migration_id(),
+            kind: KIND,
+            amo_ids: vec![30, 10, 20],
+            at: at(5),
+        }]);
+}
+
+#[tokio::test]
+async fn a_plan_with_no_record_too_many_or_one_twice_is_refused() {
+    let over = (1..=CHUNK_CAPACITY as u64 + 1).collect();
+
+    for (amo_ids, words) in [
+        (vec![], "names no record"),
+        (over, "exceed"),
+        (vec![4, 5, 4], "4 twice"),
+    ] {
+        let result = TestFramework::<Chunk>::with(())
+            .given_no_previous_events()
+            .when_async(plan(amo_ids))
+            .await
+            .inspect_result();
+
+        let Err(ChunkError::BadPlan { problem }) = result else {
+            panic!("a bad plan was accepted: {result:?}");
+        };
+        assert!(problem.contains(words), "{problem}");
+    }
+}
+
+#[tokio::test]
+async fn a_recount_may_plan_a_chunk_again_until_it_holds_an_outcome() {
+    let again = decide(vec![planned()], plan(vec![1, 2])).await;
+    let after_outcome = decide(vec![planned(), transferred_event(1)], plan(vec![1, 2])).await;
+
+    assert!(again.is_ok(), "{again:?}");
+    assert_eq!(
+        after_outcome,
+        Err(ChunkError::AlreadyStarted { outcomes: 1 })
+    );
+}
+
+#[tokio::test]
+async fn outcomes_for_a_chunk_never_planned_are_refused() {
+    let result = TestFramework::<Chunk>::with(())
+        .given_no_previous_events()
+        .when_async(record(vec![moved(1)]))
+        .await
+        .inspect_result();
+
+    assert_eq!(result, Err(ChunkError::NotPlanned));
+}
+
+#[tokio::test]
+async fn pending_lists_the_planned_records_without_an_outcome_in_plan_order() {
+    let chunk = replay(vec![
+        ChunkEvent::ChunkPlanned {
+            migration_id: migration_id(),
+            kind: KIND,
+            amo_ids: vec![9, 3, 7, 5],
+            at: at(5),
+        },
+        transferred_event(3),
+        transferred_event(5),
+    ]);
+
+    assert_eq!(chunk.pending().collect::<Vec<_>>(), vec![9, 7]);
 }

@@ -67,13 +67,35 @@ pub async fn start_run(store: &Store, total: u64) -> Uuid {
             at: t0() + Duration::seconds(1),
         },
     ];
-    for command in commands {
-        store
-            .migration(id, command)
-            .await
-            .expect("the run accepts its set-up");
+    let (counting, transfer) = commands.split_at(4);
+    for command in counting {
+        let accepted = store.migration(id, command.clone()).await;
+        accepted.expect("the run accepts its set-up");
+    }
+    plan_companies(store, id, total).await;
+    for command in transfer {
+        let accepted = store.migration(id, command.clone()).await;
+        accepted.expect("the run accepts its set-up");
     }
     id
+}
+
+/// Plans companies `1..=total` of run `id` into chunks of 1,000, as counting does.
+pub async fn plan_companies(store: &Store, id: Uuid, total: u64) {
+    let ids: Vec<u64> = (1..=total).collect();
+    for (index, slice) in ids.chunks(1_000).enumerate() {
+        let chunk = ChunkId::new(id, RecordKind::Company, u32::try_from(index).expect("fits"));
+        let plan = ChunkCommand::Plan {
+            migration_id: id,
+            kind: RecordKind::Company,
+            amo_ids: slice.to_vec(),
+            at: t0(),
+        };
+        store
+            .chunk(chunk, plan)
+            .await
+            .expect("the chunk takes its plan");
+    }
 }
 
 /// The outcome the scenarios give amoCRM record `amo_id`: every 10th fails, every 7th (that

@@ -31,7 +31,7 @@ async fn a_run_is_stored_and_loaded_back(kind: Kind) {
     assert_eq!(run.id(), Some(id));
     assert_eq!(run.lease_epoch(), 1);
     assert_eq!(run.settings(), Some(&scenario::companies_only()));
-    assert_eq!(test.event_count().await, 6);
+    assert_eq!(test.event_count().await, 7, "six for the run, one chunk plan");
 }
 
 async fn a_refused_command_writes_nothing_and_says_why(kind: Kind) {
@@ -153,7 +153,7 @@ async fn global_positions_follow_commit_order(kind: Kind) {
         .expect("read positions"),
     };
 
-    assert_eq!(rows.len(), 206);
+    assert_eq!(rows.len(), 207, "six for the run, one plan, 200 outcomes");
     let migration_events: Vec<i64> = rows
         .iter()
         .filter(|row| row.0 == id.to_string())
@@ -171,7 +171,7 @@ async fn global_positions_follow_commit_order(kind: Kind) {
         .collect();
     assert_eq!(
         chunk_sequences,
-        (1..=200).collect::<Vec<_>>(),
+        (1..=201).collect::<Vec<_>>(),
         "chunk events in order"
     );
 }

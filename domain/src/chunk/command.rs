@@ -57,6 +57,18 @@ pub struct RolledBack {
 /// the store checks that before the command reaches the aggregate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChunkCommand {
+    /// Fix which records the chunk holds (counting does this, in listing order). A chunk
+    /// without outcomes may be planned again (a recount); one with outcomes may not.
+    Plan {
+        /// The run.
+        migration_id: Uuid,
+        /// The kind of record.
+        kind: RecordKind,
+        /// The amoCRM ids, 1 to `CHUNK_CAPACITY`, each once.
+        amo_ids: Vec<u64>,
+        /// When.
+        at: DateTime<Utc>,
+    },
     /// Record the outcomes of one batch (1 to 50 records).
     RecordBatch {
         /// The run.

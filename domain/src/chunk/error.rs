@@ -7,6 +7,27 @@ use crate::entity::RecordKind;
 /// A refused chunk command. Nothing of the batch is recorded when any record is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChunkError {
+    /// A plan names no record, too many, or one twice.
+    #[error("cannot plan the chunk: {problem}")]
+    BadPlan {
+        /// What is wrong with the plan.
+        problem: String,
+    },
+    /// The chunk already holds outcomes, so its records cannot change.
+    #[error("cannot plan the chunk again: {outcomes} of its records already have an outcome")]
+    AlreadyStarted {
+        /// Records with an outcome.
+        outcomes: usize,
+    },
+    /// Outcomes were sent to a chunk that was never planned.
+    #[error("cannot record outcomes in a chunk that was not planned; count first")]
+    NotPlanned,
+    /// A record is not one of the chunk's records.
+    #[error("amoCRM record {amo_id} is not one of this chunk's records")]
+    NotInPlan {
+        /// The amoCRM id.
+        amo_id: u64,
+    },
     /// The batch holds no record.
     #[error("cannot record an empty batch")]
     EmptyBatch,
@@ -52,18 +73,6 @@ pub enum ChunkError {
     MissingPortalId {
         /// The amoCRM id.
         amo_id: u64,
-    },
-    /// The batch would take the chunk past its capacity.
-    #[error(
-        "the chunk holds {held} records and can take {capacity}; a batch of {size} is too many"
-    )]
-    ChunkFull {
-        /// Records held.
-        held: usize,
-        /// Records in the batch.
-        size: usize,
-        /// The capacity.
-        capacity: usize,
     },
     /// A rollback names a record this run did not move.
     #[error("cannot roll back amoCRM record {amo_id}: this migration did not move it")]

@@ -49,6 +49,19 @@ impl FailureCode {
 /// An event of a `Chunk` aggregate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ChunkEvent {
+    /// The chunk was given the records it holds; every outcome recorded later belongs to one
+    /// of them. Planning at counting time keeps a record in one chunk for the whole run, even
+    /// if records are added to or deleted from the account meanwhile.
+    ChunkPlanned {
+        /// The run.
+        migration_id: Uuid,
+        /// The kind of record.
+        kind: RecordKind,
+        /// The amoCRM ids of the chunk's records, in listing order.
+        amo_ids: Vec<u64>,
+        /// When.
+        at: DateTime<Utc>,
+    },
     /// The record was created on the portal.
     RecordTransferred {
         /// The run.
@@ -106,9 +119,10 @@ pub enum ChunkEvent {
 }
 
 impl ChunkEvent {
-    /// The amoCRM id the event is about.
+    /// The amoCRM id the event is about (0 for a plan, which is about many).
     pub fn amo_id(&self) -> u64 {
         match self {
+            ChunkEvent::ChunkPlanned { .. } => 0,
             ChunkEvent::RecordTransferred { amo_id, .. }
             | ChunkEvent::RecordFailed { amo_id, .. }
             | ChunkEvent::RecordLeftOutsidePeriod { amo_id, .. }
@@ -120,6 +134,7 @@ impl ChunkEvent {
 impl DomainEvent for ChunkEvent {
     fn event_type(&self) -> String {
         let name = match self {
+            ChunkEvent::ChunkPlanned { .. } => "ChunkPlanned",
             ChunkEvent::RecordTransferred { .. } => "RecordTransferred",
             ChunkEvent::RecordFailed { .. } => "RecordFailed",
             ChunkEvent::RecordLeftOutsidePeriod { .. } => "RecordLeftOutsidePeriod",

@@ -54,6 +54,7 @@ impl RecordState {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Chunk {
     owner: Option<(Uuid, RecordKind)>,
+    plan: Vec<u64>,
     records: BTreeMap<u64, RecordState>,
 }
 
@@ -61,6 +62,19 @@ impl Chunk {
     /// Where each record of the chunk stands, by amoCRM id.
     pub fn records(&self) -> &BTreeMap<u64, RecordState> {
         &self.records
+    }
+
+    /// The amoCRM ids the chunk holds, in listing order (empty until planned).
+    pub fn plan(&self) -> &[u64] {
+        &self.plan
+    }
+
+    /// The planned records that have no outcome yet, in listing order.
+    pub fn pending(&self) -> impl Iterator<Item = u64> + '_ {
+        self.plan
+            .iter()
+            .copied()
+            .filter(|amo_id| !self.records.contains_key(amo_id))
     }
 
     /// The Bitrix24 ids of records moved and not yet rolled back, by amoCRM id.
@@ -109,6 +123,27 @@ impl Chunk {
 
     fn decide(&self, command: ChunkCommand) -> Result<Vec<ChunkEvent>, ChunkError> {
         match command {
+            ChunkCommand::Plan {
+                migration_id,
+                kind,
+                amo_ids,
+                at,
+            } => {
+                self.check_owner(migration_id, kind)?;
+                if !self.records.is_empty() {
+                    return Err(ChunkError::AlreadyStarted {
+                        outcomes: self.records.len(),
+                    });
+                }
+                check_plan(&amo_ids)?;
+                Ok(vec![ChunkEvent::ChunkPlanned {
+                    migration_id,
+                    kind,
+                    amo_ids,
+                    at,
+                }])
+            }
+
             ChunkCommand::RecordBatch {
                 migration_id,
                 kind,
@@ -116,7 +151,17 @@ impl Chunk {
                 at,
             } => {
                 self.check_owner(migration_id, kind)?;
-                let size = self.check_batch(outcomes.iter().map(RecordOutcome::amo_id))?;
+                self.check_batch(outcomes.iter().map(RecordOutcome::amo_id))?;
+                if self.plan.is_empty() {
+                    return Err(ChunkError::NotPlanned);
+                }
+                if let Some(stranger) = outcomes
+                    .iter()
+                    .map(RecordOutcome::amo_id)
+                    .find(|id| !self.plan.contains(id))
+                {
+                    return Err(ChunkError::NotInPlan { amo_id: stranger });
+                }
                 for outcome in &outcomes {
                     let amo_id = outcome.amo_id();
                     if let RecordOutcome::Transferred { b24_id, .. } = outcome
@@ -130,13 +175,6 @@ impl Chunk {
                             outcome: state.describe(),
                         });
                     }
-                }
-                if self.records.len() + size > CHUNK_CAPACITY {
-                    return Err(ChunkError::ChunkFull {
-                        held: self.records.len(),
-                        size,
-                        capacity: CHUNK_CAPACITY,
-                    });
                 }
 
                 let events = outcomes
@@ -213,6 +251,30 @@ impl Chunk {
     }
 }
 
+/// Refuses an empty plan, one over capacity, and one naming a record twice.
+fn check_plan(amo_ids: &[u64]) -> Result<(), ChunkError> {
+    if amo_ids.is_empty() {
+        return Err(ChunkError::BadPlan {
+            problem: "it names no record".to_owned(),
+        });
+    }
+    if amo_ids.len() > CHUNK_CAPACITY {
+        return Err(ChunkError::BadPlan {
+            problem: format!(
+                "{} records exceed the capacity of {CHUNK_CAPACITY}",
+                amo_ids.len()
+            ),
+        });
+    }
+    let mut seen = BTreeSet::new();
+    if let Some(twice) = amo_ids.iter().find(|amo_id| !seen.insert(**amo_id)) {
+        return Err(ChunkError::BadPlan {
+            problem: format!("it names record {twice} twice"),
+        });
+    }
+    Ok(())
+}
+
 impl Aggregate for Chunk {
     const TYPE: &'static str = "Chunk";
     type Command = ChunkCommand;
@@ -234,6 +296,16 @@ impl Aggregate for Chunk {
 
     fn apply(&mut self, event: Self::Event) {
         let (migration_id, kind, amo_id, state) = match event {
+            ChunkEvent::ChunkPlanned {
+                migration_id,
+                kind,
+                amo_ids,
+                ..
+            } => {
+                self.owner.get_or_insert((migration_id, kind));
+                self.plan = amo_ids;
+                return;
+            }
             ChunkEvent::RecordTransferred {
                 migration_id,
                 kind,

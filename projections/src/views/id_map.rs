@@ -52,7 +52,9 @@ pub(super) fn statements(page: &[LogEntry]) -> Vec<Statement> {
                     ],
                 ));
             }
-            ChunkEvent::RecordFailed { .. } | ChunkEvent::RecordLeftOutsidePeriod { .. } => {}
+            ChunkEvent::ChunkPlanned { .. }
+            | ChunkEvent::RecordFailed { .. }
+            | ChunkEvent::RecordLeftOutsidePeriod { .. } => {}
         }
     }
 

@@ -36,6 +36,7 @@ pub(super) fn statements(page: &[LogEntry]) -> Vec<Statement> {
             }
             Decoded::Chunk { event, .. } => {
                 let (migration_id, kind) = match event {
+                    ChunkEvent::ChunkPlanned { .. } => continue,
                     ChunkEvent::RecordTransferred {
                         migration_id, kind, ..
                     }
@@ -55,6 +56,7 @@ pub(super) fn statements(page: &[LogEntry]) -> Vec<Statement> {
                     ChunkEvent::RecordFailed { .. } => delta.failed += 1,
                     ChunkEvent::RecordLeftOutsidePeriod { .. } => delta.outside_period += 1,
                     ChunkEvent::RecordRolledBack { .. } => delta.rolled_back += 1,
+                    ChunkEvent::ChunkPlanned { .. } => {}
                 }
             }
         }
