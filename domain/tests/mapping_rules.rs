@@ -4,9 +4,11 @@
 use chrono::FixedOffset;
 use migrator_domain::chunk::FailureCode;
 use migrator_domain::mapping::email::{invalid_email_comment, is_valid_email};
+use migrator_domain::mapping::required::{PortalFieldRule, check_required};
 use migrator_domain::mapping::text::{self, MAX_TITLE_CHARS};
 use migrator_domain::mapping::users::match_by_email;
-use migrator_domain::mapping::{Origin, UserMap};
+use migrator_domain::mapping::{AmoEntity, Fields, Origin, UserMap};
+use serde_json::json;
 use uuid::Uuid;
 
 #[test]
@@ -121,4 +123,50 @@ fn short_titles_are_kept_and_long_ones_cut_with_a_note() {
     assert_eq!(cut.chars().count(), MAX_TITLE_CHARS);
     assert_eq!(skipped[0].code, FailureCode::TooLarge);
     assert!(skipped[0].message.contains("TITLE"));
+}
+
+fn rule(name: &str, label: &str, mandatory: bool) -> PortalFieldRule {
+    PortalFieldRule {
+        field_name: name.into(),
+        label: label.into(),
+        mandatory,
+    }
+}
+
+#[test]
+fn d4_a_required_portal_field_without_a_value_stops_the_run_naming_the_field() {
+    let rules = [
+        rule("UF_CRM_AMO_1", "Источник", true),
+        rule("UF_CRM_17000", "Отрасль", true),
+        rule("UF_CRM_17001", "Заметка", false),
+    ];
+    let mut fields = Fields::new();
+    fields.insert("UF_CRM_AMO_1".into(), json!("Сайт"));
+    fields.insert("UF_CRM_17000".into(), json!("  "));
+
+    let stop = check_required(AmoEntity::Lead, &rules, &fields).expect_err("stops");
+
+    assert_eq!(stop.field_name, "UF_CRM_17000");
+    let message = stop.to_string();
+    assert!(message.contains("«Отрасль» (UF_CRM_17000)"), "{message}");
+    assert!(message.contains("deals"), "{message}");
+    assert!(message.contains("continue"), "{message}");
+}
+
+#[test]
+fn d4_once_the_requirement_is_switched_off_the_record_passes() {
+    let rules = [rule("UF_CRM_17000", "Отрасль", false)];
+
+    assert_eq!(
+        check_required(AmoEntity::Company, &rules, &Fields::new()),
+        Ok(())
+    );
+    let filled: Fields = [("UF_CRM_17000".to_owned(), json!([3]))]
+        .into_iter()
+        .collect();
+    let required = [rule("UF_CRM_17000", "Отрасль", true)];
+    assert_eq!(
+        check_required(AmoEntity::Contact, &required, &filled),
+        Ok(())
+    );
 }

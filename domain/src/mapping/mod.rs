@@ -23,6 +23,7 @@
 //! - [`custom_values`]: custom field values → `UF_CRM_*` values.
 //! - [`company`], [`contact`], [`deal`]: the three CRM records (D2, D3, D6).
 //! - [`pipeline`]: pipelines and stages (D5).
+//! - [`required`]: mandatory portal fields that stop a run (D4).
 //! - [`activity`]: notes, files, e-mails and calls → CRM activities (D7).
 //! - [`task`]: tasks (D8).
 
@@ -37,6 +38,7 @@ pub mod email;
 pub mod multifield;
 pub mod origin;
 pub mod pipeline;
+pub mod required;
 pub mod task;
 pub mod text;
 pub mod users;
