@@ -6,7 +6,7 @@ use migrator_domain::chunk::FailureCode;
 use migrator_domain::mapping::email::{invalid_email_comment, is_valid_email};
 use migrator_domain::mapping::required::{PortalFieldRule, check_required};
 use migrator_domain::mapping::text::{self, MAX_TITLE_CHARS};
-use migrator_domain::mapping::users::match_by_email;
+use migrator_domain::mapping::users::{AmoUser, UserAction, decide_user, match_by_email};
 use migrator_domain::mapping::{AmoEntity, Fields, Origin, UserMap};
 use serde_json::json;
 use uuid::Uuid;
@@ -169,4 +169,49 @@ fn d4_once_the_requirement_is_switched_off_the_record_passes() {
         check_required(AmoEntity::Contact, &required, &filled),
         Ok(())
     );
+}
+
+fn amo_user(email: &str, is_active: bool) -> AmoUser {
+    AmoUser {
+        id: 104717,
+        name: "Анна Сергеевна Иванова".into(),
+        email: email.into(),
+        is_active,
+    }
+}
+
+#[test]
+fn d1_an_existing_portal_user_is_matched_not_invited_again() {
+    let action = decide_user(&amo_user("anna@firm.ru", true), [(12, "ANNA@firm.ru")], 1);
+
+    assert_eq!(action, UserAction::Match(12));
+}
+
+#[test]
+fn d1_a_missing_user_is_invited_by_email_into_the_department() {
+    let action = decide_user(&amo_user(" anna@firm.ru ", true), [(12, "boss@firm.ru")], 5);
+
+    let UserAction::Invite(fields) = action else {
+        panic!("should invite, got {action:?}");
+    };
+    assert_eq!(fields["EMAIL"], "anna@firm.ru");
+    assert_eq!(fields["NAME"], "Анна");
+    assert_eq!(fields["LAST_NAME"], "Сергеевна Иванова");
+    assert_eq!(fields["UF_DEPARTMENT"], json!([5]));
+}
+
+#[test]
+fn d1_deactivated_users_and_non_email_logins_are_not_invited() {
+    let inactive = decide_user(&amo_user("old@firm.ru", false), [], 1);
+    let bad_login = decide_user(&amo_user("anna", true), [], 1);
+
+    let UserAction::Skip(skipped) = inactive else {
+        panic!("a deactivated user is not invited");
+    };
+    assert!(skipped.message.contains("deactivated"));
+    let UserAction::Skip(skipped) = bad_login else {
+        panic!("a login that is not an e-mail is not invited");
+    };
+    assert_eq!(skipped.code, FailureCode::InvalidValue);
+    assert!(skipped.message.contains("default responsible"));
 }
