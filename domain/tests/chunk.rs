@@ -24,6 +24,7 @@ fn moved(amo_id: u64) -> RecordOutcome {
     RecordOutcome::Transferred {
         amo_id,
         b24_id: format!("C{amo_id}"),
+        created: true,
     }
 }
 
@@ -67,6 +68,7 @@ fn transferred_event(amo_id: u64) -> ChunkEvent {
         kind: KIND,
         amo_id,
         b24_id: format!("C{amo_id}"),
+        created: true,
         at: at(100),
     }
 }
@@ -434,6 +436,7 @@ async fn a_transfer_without_a_portal_id_is_refused() {
     let outcome = RecordOutcome::Transferred {
         amo_id: 1,
         b24_id: String::new(),
+        created: true,
     };
 
     let result = decide(Vec::new(), record(vec![outcome])).await;
@@ -655,4 +658,28 @@ async fn pending_lists_the_planned_records_without_an_outcome_in_plan_order() {
     ]);
 
     assert_eq!(chunk.pending().collect::<Vec<_>>(), vec![9, 7]);
+}
+
+#[tokio::test]
+async fn a_matched_record_counts_as_transferred_but_a_rollback_leaves_it() {
+    let matched = RecordOutcome::Transferred {
+        amo_id: 8,
+        b24_id: "U8".to_owned(),
+        created: false,
+    };
+    let events = decide(Vec::new(), record(vec![matched]))
+        .await
+        .expect("recorded");
+    let mut history = vec![planned()];
+    history.extend(events);
+
+    let chunk = replay(history.clone());
+    let rollback = decide(history, roll_back([8])).await;
+
+    assert_eq!(
+        chunk.records().get(&8),
+        Some(&RecordState::Matched("U8".to_owned()))
+    );
+    assert_eq!(chunk.transferred().count(), 0);
+    assert_eq!(rollback, Err(ChunkError::NotTransferred { amo_id: 8 }));
 }

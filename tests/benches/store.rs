@@ -110,6 +110,7 @@ fn transferred(amo_id: u64) -> RecordOutcome {
     RecordOutcome::Transferred {
         amo_id,
         b24_id: (amo_id + 500_000).to_string(),
+        created: true,
     }
 }
 

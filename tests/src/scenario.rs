@@ -113,6 +113,7 @@ pub fn outcome_for(amo_id: u64) -> RecordOutcome {
         RecordOutcome::Transferred {
             amo_id,
             b24_id: (amo_id + 100_000).to_string(),
+            created: true,
         }
     }
 }

@@ -31,7 +31,11 @@ async fn a_run_is_stored_and_loaded_back(kind: Kind) {
     assert_eq!(run.id(), Some(id));
     assert_eq!(run.lease_epoch(), 1);
     assert_eq!(run.settings(), Some(&scenario::companies_only()));
-    assert_eq!(test.event_count().await, 7, "six for the run, one chunk plan");
+    assert_eq!(
+        test.event_count().await,
+        7,
+        "six for the run, one chunk plan"
+    );
 }
 
 async fn a_refused_command_writes_nothing_and_says_why(kind: Kind) {

@@ -10,12 +10,15 @@ use crate::entity::RecordKind;
 /// The outcome of one record in one batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RecordOutcome {
-    /// Created on the portal with this id.
+    /// On the portal with this id: created by the run, or matched to a portal record that
+    /// existed before it (a user found by e-mail, the main pipeline, a merged stage).
     Transferred {
         /// The amoCRM id.
         amo_id: u64,
         /// The Bitrix24 id.
         b24_id: String,
+        /// True when the run created the portal record; a rollback deletes only those.
+        created: bool,
     },
     /// Could not be moved.
     Failed {

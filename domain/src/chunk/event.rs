@@ -62,7 +62,8 @@ pub enum ChunkEvent {
         /// When.
         at: DateTime<Utc>,
     },
-    /// The record was created on the portal.
+    /// The record is on the portal: created by the run, or matched to a portal record that
+    /// existed before it.
     RecordTransferred {
         /// The run.
         migration_id: Uuid,
@@ -72,6 +73,8 @@ pub enum ChunkEvent {
         amo_id: u64,
         /// Its Bitrix24 id.
         b24_id: String,
+        /// True when the run created it; false when it was matched (a rollback leaves it).
+        created: bool,
         /// When.
         at: DateTime<Utc>,
     },

@@ -29,8 +29,10 @@ use crate::entity::RecordKind;
 /// Where one record of a chunk stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RecordState {
-    /// Moved, with its Bitrix24 id.
+    /// Created by the run, with its Bitrix24 id.
     Transferred(String),
+    /// Matched to a portal record that existed before the run, with its Bitrix24 id.
+    Matched(String),
     /// Could not be moved.
     Failed,
     /// Left out by the period.
@@ -42,7 +44,7 @@ pub enum RecordState {
 impl RecordState {
     fn describe(&self) -> &'static str {
         match self {
-            RecordState::Transferred(_) => "transferred",
+            RecordState::Transferred(_) | RecordState::Matched(_) => "transferred",
             RecordState::Failed => "failed",
             RecordState::OutsidePeriod => "outside the period",
             RecordState::RolledBack => "rolled back",
@@ -77,7 +79,8 @@ impl Chunk {
             .filter(|amo_id| !self.records.contains_key(amo_id))
     }
 
-    /// The Bitrix24 ids of records moved and not yet rolled back, by amoCRM id.
+    /// The Bitrix24 ids of records the run created and a rollback has not deleted yet, by
+    /// amoCRM id. Matched records are not among them: they were on the portal before.
     pub fn transferred(&self) -> impl Iterator<Item = (u64, &str)> {
         self.records
             .iter()
@@ -180,15 +183,18 @@ impl Chunk {
                 let events = outcomes
                     .into_iter()
                     .map(|outcome| match outcome {
-                        RecordOutcome::Transferred { amo_id, b24_id } => {
-                            ChunkEvent::RecordTransferred {
-                                migration_id,
-                                kind,
-                                amo_id,
-                                b24_id,
-                                at,
-                            }
-                        }
+                        RecordOutcome::Transferred {
+                            amo_id,
+                            b24_id,
+                            created,
+                        } => ChunkEvent::RecordTransferred {
+                            migration_id,
+                            kind,
+                            amo_id,
+                            b24_id,
+                            created,
+                            at,
+                        },
                         RecordOutcome::Failed {
                             amo_id,
                             code,
@@ -311,8 +317,16 @@ impl Aggregate for Chunk {
                 kind,
                 amo_id,
                 b24_id,
+                created,
                 ..
-            } => (migration_id, kind, amo_id, RecordState::Transferred(b24_id)),
+            } => {
+                let state = if created {
+                    RecordState::Transferred(b24_id)
+                } else {
+                    RecordState::Matched(b24_id)
+                };
+                (migration_id, kind, amo_id, state)
+            }
             ChunkEvent::RecordFailed {
                 migration_id,
                 kind,
