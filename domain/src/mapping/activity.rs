@@ -3,7 +3,7 @@
 //! | amoCRM `note_type` | `TYPE_ID` | `SUBJECT` (from the source type) |
 //! |---|---|---|
 //! | `common` | 1 meeting | «Примечание» |
-//! | `attachment` | 1 meeting, the file in `FILES` | «Файл: <name>» |
+//! | `attachment` | 1 meeting, the file in `FILES` | «Файл: …» with the file name |
 //! | `call_in`, `call_out` | 2 call, `DIRECTION` 1 / 2 | «Входящий звонок» / «Исходящий звонок» |
 //! | `amomail_message` | 4 e-mail, `DIRECTION` 1 / 2 | the mail's subject, else «Письмо» |
 //! | `sms_in`, `sms_out` | 1 meeting | «Входящее SMS» / «Исходящее SMS» |

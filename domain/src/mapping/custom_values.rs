@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::custom_fields::{UserFieldSpec, UserFieldType, unmovable_reason};
+use super::custom_fields::{UserFieldSpec, UserFieldType, unmovable_reason, user_field_type};
 use super::multifield::{element_code, element_text};
 use super::{FileSource, Mapped, MappingContext, PendingFile, Skipped, text};
 use crate::chunk::FailureCode;
@@ -72,7 +72,7 @@ pub fn write_value(
     mapped: &mut Mapped,
 ) {
     let Some(field) = fields.get(&value.field_id) else {
-        let reason = if super::custom_fields::user_field_type(&value.field_type).is_ok() {
+        let reason = if user_field_type(&value.field_type).is_ok() {
             "its user field was not created on the portal (see the custom fields in the \
              failure list)"
         } else {

@@ -6,7 +6,7 @@
 //! I/O; everything a function needs from the portal (ids of records already moved, the user
 //! map, the user fields and stages created) comes in through [`MappingContext`] or an argument.
 //!
-//! Every function answers in one of three ways:
+//! Every function answers in one of two ways:
 //! - the record moves: a [`Mapped`] with its fields, the values left behind ([`Skipped`]:
 //!   the record still moves, the run log says what was not carried) and the files the engine
 //!   must download and attach ([`PendingFile`]);
