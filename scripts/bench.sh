@@ -2,6 +2,8 @@
 # Benchmarks, by part; results are recorded in docs/performance.md.
 #   scripts/bench.sh store     event store and projector, SQLite and PostgreSQL
 #                              (BENCH_EVENTS, default 1000000; BENCH_STORES=sqlite|postgres)
+#   scripts/bench.sh clients   both clients against their simulators with the real default
+#                              limits (BENCH_SECONDS, default 120, per client)
 #   scripts/bench.sh           every part
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,12 +13,20 @@ export MIGRATOR_TEST_POSTGRES="${MIGRATOR_TEST_POSTGRES:-postgres://postgres@127
 
 part="${1:-all}"
 case "$part" in
-    store | all)
+    store)
         ensure_postgres
         cargo bench -p migrator-tests --bench store
         ;;
+    clients)
+        cargo bench -p migrator-bitrix24 --bench throughput
+        cargo bench -p migrator-amocrm --bench throughput
+        ;;
+    all)
+        "$0" store
+        "$0" clients
+        ;;
     *)
-        echo "unknown part $part: expected store" >&2
+        echo "unknown part $part: expected store or clients" >&2
         exit 2
         ;;
 esac
