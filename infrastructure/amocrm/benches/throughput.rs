@@ -4,6 +4,7 @@
 //! Reads leads, then contacts, then companies through one client for `BENCH_SECONDS`
 //! (default 120) and prints records/s, requests/s, their ratio to the ceiling of
 //! 7 × 250 = 1,750 records/s (goal ≥ 0.95), and how many 429s the simulator answered.
+//! `BENCH_READ_AHEAD` overrides the client's read-ahead.
 //! Run with `cargo bench -p migrator-amocrm --bench throughput`.
 
 use std::sync::Arc;
@@ -94,6 +95,19 @@ async fn main() {
     sandbox.shutdown().await;
 }
 
+/// The default client settings, with `BENCH_READ_AHEAD` applied if set.
+fn config() -> ClientConfig {
+    let mut config = ClientConfig::default();
+    if let Some(read_ahead) = std::env::var("BENCH_READ_AHEAD")
+        .ok()
+        .and_then(|value| value.parse().ok())
+    {
+        config.read_ahead = read_ahead;
+    }
+    println!("read_ahead      {}", config.read_ahead);
+    config
+}
+
 /// Connects through the OAuth code exchange, like a real account.
 async fn connect(sandbox: &AmoSandbox) -> AmoClient {
     let control = sandbox.control();
@@ -110,7 +124,7 @@ async fn connect(sandbox: &AmoSandbox) -> AmoClient {
         app,
         code,
         Arc::new(MemoryTokenStore::default()),
-        ClientConfig::default(),
+        config(),
     )
     .await
     .expect("connected")

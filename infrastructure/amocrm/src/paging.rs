@@ -1,12 +1,13 @@
-//! Streaming pagination: a [`futures::Stream`] of typed records that holds one page in
-//! memory at a time.
+//! Streaming pagination: a [`futures::Stream`] of typed records that holds a few pages
+//! in memory at a time, however long the listing.
 //!
 //! The stream asks for pages `1, 2, 3...` with the largest `limit` the endpoint allows,
-//! a few pages ahead (see [`crate::ClientConfig::read_ahead`]), and ends on 204 No Content or on a page shorter than the limit (the maintainers'
-//! rule: a short page is the last). One exception guards against a silent data loss:
-//! amoCRM is reported to fall back to its default of 50 records when it dislikes a
-//! `limit`; a page of exactly 50 with a `next` link is therefore followed, at the cost
-//! of one extra request when it really was the last page.
+//! a few pages ahead (see [`crate::ClientConfig::read_ahead`]), and ends on 204 No
+//! Content or on a page shorter than the limit (the maintainers' rule: a short page is
+//! the last). One exception guards against a silent data loss: amoCRM is reported to
+//! fall back to its default of 50 records when it dislikes a `limit`; a page of exactly
+//! 50 with a `next` link is therefore followed, at the cost of one extra request when it
+//! really was the last page.
 //!
 //! Offset paging shifts when records are added or removed during an export. A record
 //! that a shifted page repeats is dropped by comparing ids with the previous page

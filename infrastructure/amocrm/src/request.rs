@@ -8,6 +8,7 @@
 //! call without sending it: each extra request would only prolong the block.
 
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use reqwest::Response;
 use reqwest::header::ACCEPT;
@@ -16,7 +17,7 @@ use tracing::{Instrument, debug, info_span, warn};
 use url::Url;
 
 use crate::address::AccountAddress;
-use crate::auth::session::Authenticator;
+use crate::auth::session::{Authenticator, Credential};
 use crate::config::ClientConfig;
 use crate::error::{AmoError, Attempt};
 use crate::problem::{Problem, describe, excerpt, is_html};
@@ -92,10 +93,7 @@ impl Connection {
 
     /// Sends until an answer is final: success, 204, or an error no retry can fix.
     async fn send_with_retries(&self, url: &Url, attempt: &Attempt) -> Result<Response, AmoError> {
-        let policy = &self.config.retry;
-        let mut faults = 0;
-        let mut limited = 0;
-        let mut refreshed = false;
+        let mut tries = Tries::default();
 
         loop {
             if let Some(detail) = self.blocked.get() {
@@ -111,112 +109,148 @@ impl Connection {
                 .http()
                 .get(url.clone())
                 .header(ACCEPT, "application/hal+json, application/json");
-            let request = credential.apply(request);
+            let sent = self
+                .transport
+                .send_streaming(credential.apply(request))
+                .await;
 
-            let sent = self.transport.send_streaming(request).await;
-            let sent = match sent {
+            let reply = match sent {
                 Ok(response) if response.status().is_success() => return Ok(response),
                 Ok(response) => read_reply(response).await,
                 Err(e) => Err(e),
             };
-            let reply = match sent {
-                Ok(reply) => reply,
-                Err(e) => {
-                    faults += 1;
-                    let detail = e.without_url().to_string();
-                    if faults >= policy.max_attempts {
-                        return Err(AmoError::Network {
-                            attempt: attempt.clone(),
-                            detail,
-                            attempts: faults,
-                        });
-                    }
-                    warn!(attempt = faults, %detail, "no answer from amoCRM, retrying");
-                    tokio::time::sleep(policy.backoff(faults)).await;
-                    continue;
-                }
+            let pause = match reply {
+                Ok(reply) => self.judge(reply, attempt, &credential, &mut tries).await?,
+                Err(e) => self.no_answer(e, attempt, &mut tries)?,
             };
-
-            let status = reply.status.as_u16();
-            debug!(status, "amoCRM answered");
-            match status {
-                401 => {
-                    let retry = !refreshed
-                        && self
-                            .auth
-                            .recover_from_unauthorized(&credential, &self.transport, &self.address)
-                            .await?;
-                    if !retry {
-                        return Err(AmoError::Unauthorized {
-                            attempt: attempt.clone(),
-                            detail: describe(&reply),
-                        });
-                    }
-                    refreshed = true;
-                }
-                429 => {
-                    limited += 1;
-                    let asked = Problem::parse(&reply).and_then(|p| p.retry_after());
-                    if limited >= policy.max_rate_limited_attempts {
-                        return Err(AmoError::RateLimited {
-                            attempt: attempt.clone(),
-                            attempts: limited,
-                            retry_after: asked,
-                        });
-                    }
-                    let pause = asked
-                        .unwrap_or_else(|| policy.backoff(limited))
-                        .min(policy.max_backoff);
-                    warn!(
-                        attempt = limited,
-                        pause_ms = pause.as_millis() as u64,
-                        "429 from amoCRM"
-                    );
-                    self.transport.limiter().pause(pause);
-                }
-                402 => {
-                    return Err(AmoError::PaymentRequired {
-                        attempt: attempt.clone(),
-                        detail: describe(&reply),
-                    });
-                }
-                403 if is_html(&reply) => {
-                    let detail = describe(&reply);
-                    let _ = self.blocked.set(detail.clone());
-                    return Err(AmoError::AccountBlocked {
-                        attempt: attempt.clone(),
-                        detail,
-                    });
-                }
-                403 => {
-                    return Err(AmoError::Forbidden {
-                        attempt: attempt.clone(),
-                        detail: describe(&reply),
-                    });
-                }
-                500..=599 => {
-                    faults += 1;
-                    if faults >= policy.max_attempts {
-                        return Err(AmoError::ServerError {
-                            attempt: attempt.clone(),
-                            status,
-                            detail: describe(&reply),
-                            attempts: faults,
-                        });
-                    }
-                    warn!(attempt = faults, status, "amoCRM failed, retrying");
-                    tokio::time::sleep(policy.backoff(faults)).await;
-                }
-                _ => {
-                    return Err(AmoError::Rejected {
-                        attempt: attempt.clone(),
-                        status,
-                        detail: describe(&reply),
-                    });
-                }
+            if let Some(pause) = pause {
+                tokio::time::sleep(pause).await;
             }
         }
     }
+
+    /// Decides what follows a request that got no answer: a pause before the next
+    /// attempt, or the final [`AmoError::Network`].
+    fn no_answer(
+        &self,
+        error: reqwest::Error,
+        attempt: &Attempt,
+        tries: &mut Tries,
+    ) -> Result<Option<Duration>, AmoError> {
+        let policy = &self.config.retry;
+        let detail = error.without_url().to_string();
+        tries.faults += 1;
+
+        if tries.faults >= policy.max_attempts {
+            return Err(AmoError::Network {
+                attempt: attempt.clone(),
+                detail,
+                attempts: tries.faults,
+            });
+        }
+        warn!(attempt = tries.faults, %detail, "no answer from amoCRM, retrying");
+        Ok(Some(policy.backoff(tries.faults)))
+    }
+
+    /// Decides what follows an answer that is not a success: `Ok(pause)` to send again
+    /// (after the pause, if any), or the error that ends the call.
+    async fn judge(
+        &self,
+        reply: RawReply,
+        attempt: &Attempt,
+        credential: &Credential,
+        tries: &mut Tries,
+    ) -> Result<Option<Duration>, AmoError> {
+        let policy = &self.config.retry;
+        let status = reply.status.as_u16();
+        debug!(status, "amoCRM refused or failed");
+
+        match status {
+            401 => {
+                let retry = !tries.refreshed
+                    && self
+                        .auth
+                        .recover_from_unauthorized(credential, &self.transport, &self.address)
+                        .await?;
+                if !retry {
+                    return Err(AmoError::Unauthorized {
+                        attempt: attempt.clone(),
+                        detail: describe(&reply),
+                    });
+                }
+                tries.refreshed = true;
+                Ok(None)
+            }
+            429 => {
+                tries.limited += 1;
+                let asked = Problem::parse(&reply).and_then(|p| p.retry_after());
+                if tries.limited >= policy.max_rate_limited_attempts {
+                    return Err(AmoError::RateLimited {
+                        attempt: attempt.clone(),
+                        attempts: tries.limited,
+                        retry_after: asked,
+                    });
+                }
+
+                // The pause applies to the whole account, not only to this request.
+                let pause = asked
+                    .unwrap_or_else(|| policy.backoff(tries.limited))
+                    .min(policy.max_backoff);
+                let pause_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX);
+                warn!(
+                    attempt = tries.limited,
+                    pause_ms, "429 from amoCRM, pausing the account"
+                );
+                self.transport.limiter().pause(pause);
+                Ok(None)
+            }
+            402 => Err(AmoError::PaymentRequired {
+                attempt: attempt.clone(),
+                detail: describe(&reply),
+            }),
+            403 if is_html(&reply) => {
+                let detail = describe(&reply);
+                let _ = self.blocked.set(detail.clone());
+                Err(AmoError::AccountBlocked {
+                    attempt: attempt.clone(),
+                    detail,
+                })
+            }
+            403 => Err(AmoError::Forbidden {
+                attempt: attempt.clone(),
+                detail: describe(&reply),
+            }),
+            500..=599 => {
+                tries.faults += 1;
+                if tries.faults >= policy.max_attempts {
+                    return Err(AmoError::ServerError {
+                        attempt: attempt.clone(),
+                        status,
+                        detail: describe(&reply),
+                        attempts: tries.faults,
+                    });
+                }
+                warn!(attempt = tries.faults, status, "amoCRM failed, retrying");
+                Ok(Some(policy.backoff(tries.faults)))
+            }
+            _ => Err(AmoError::Rejected {
+                attempt: attempt.clone(),
+                status,
+                detail: describe(&reply),
+            }),
+        }
+    }
+}
+
+/// What one call has used up of its retries.
+#[derive(Debug, Default)]
+struct Tries {
+    /// Answers 5xx or no answer at all.
+    faults: u32,
+    /// Answers 429.
+    limited: u32,
+    /// Whether the credential was already renewed after a 401.
+    refreshed: bool,
 }
 
 /// Reads a response to the end.
