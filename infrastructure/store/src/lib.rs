@@ -8,13 +8,18 @@
 //!
 //! Commands are pure decisions, so a command that loses an optimistic-concurrency race is
 //! reloaded and retried here; no service is ever called twice because of a retry.
+//!
+//! A run's credentials are kept beside its events, encrypted, by the [`Vault`] (`vault.rs`
+//! and `vault/`), so that a run can be resumed or rolled back with only its id.
 
 mod error;
 mod execute;
 mod open;
 mod url;
+mod vault;
 
 pub use error::StoreError;
 pub use execute::Store;
 pub use open::Backend;
 pub use url::{DEFAULT_STORE_URL, StoreUrl};
+pub use vault::{DEFAULT_KEY_FILE, SECRET_KEY_ENV, Vault, VaultError};
