@@ -48,14 +48,14 @@
 //!
 //! # Limits and faults
 //!
-//! All requests of one client pass one token bucket, 7 per second by default, evenly
-//! spaced with no burst and a 20 ms margin per second ([`ClientConfig::pacing_margin`])
-//! so that jitter never puts an eighth request into amoCRM's one-second window. Listings
-//! keep a few pages in flight ([`ClientConfig::read_ahead`]) so that the server's latency
-//! does not leave the budget unused. A 429 pauses the whole account (the `retry_after` of a Kommo
-//! JSON body is honoured, capped at [`RetryPolicy::max_backoff`]; otherwise exponential
-//! backoff from 1 s) and the request is resent. 5xx and timeouts are retried with
-//! backoff. 402 (subscription ended) and 403 stop at once; a 403 gateway page (the
+//! All requests of one client share one limiter: at most 7 requests (a setting) in any
+//! window of one second plus 20 ms ([`ClientConfig::pacing_margin`]), evenly spaced by a
+//! `governor` token bucket, so that jitter never puts an eighth request into amoCRM's
+//! one-second window. Listings keep a few pages in flight ([`ClientConfig::read_ahead`])
+//! so that the server's latency does not leave the budget unused. A 429 pauses the whole
+//! account (the `retry_after` of a Kommo JSON body is honoured, capped at
+//! [`RetryPolicy::max_backoff`]; otherwise exponential backoff from 1 s) and the
+//! request is resent. 5xx and timeouts are retried with backoff. 402 (subscription ended) and 403 stop at once; a 403 gateway page (the
 //! account's API is blocked) also makes the client refuse every later call without
 //! sending it, because every further request would prolong the block.
 //!

@@ -282,3 +282,87 @@ fn kind_of(value: &Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::leads::Lead;
+
+    fn pager_of(limit: usize) -> Pager<Lead> {
+        Pager {
+            key: "leads",
+            limit,
+            created: None,
+            previous_ids: HashSet::new(),
+            done: false,
+            _records: PhantomData,
+        }
+    }
+
+    #[test]
+    fn a_short_page_ends_the_listing_unless_it_looks_like_the_server_ignored_the_limit() {
+        let pager = pager_of(250);
+
+        assert!(
+            pager.has_more(250, false),
+            "a full page may have a successor"
+        );
+        assert!(!pager.has_more(120, true), "a short page is the last");
+        assert!(!pager.has_more(0, true), "an empty page is the last");
+        assert!(
+            pager.has_more(50, true),
+            "50 with `next`: the limit was ignored"
+        );
+        assert!(!pager.has_more(50, false), "50 without `next` is the last");
+        assert!(!pager_of(50).has_more(49, true));
+    }
+
+    #[test]
+    fn a_record_repeated_by_a_shifted_page_is_dropped() {
+        let mut pager = pager_of(2);
+        let url = Url::parse("http://127.0.0.1/api/v4/leads").expect("url");
+        let page = |ids: [i64; 2]| RawReply {
+            status: reqwest::StatusCode::OK,
+            content_type: Some("application/hal+json".to_owned()),
+            body: serde_json::json!({"_embedded": {"leads": [{"id": ids[0]}, {"id": ids[1]}]}})
+                .to_string()
+                .into_bytes(),
+        };
+
+        let first = pager
+            .take_page(1, &url, Some(page([1, 2])))
+            .expect("page 1");
+        let second = pager
+            .take_page(2, &url, Some(page([2, 3])))
+            .expect("page 2");
+
+        let ids = |records: Vec<Result<Lead, AmoError>>| -> Vec<i64> {
+            records.into_iter().map(|r| r.expect("a lead").id).collect()
+        };
+        assert_eq!(ids(first), vec![1, 2]);
+        assert_eq!(ids(second), vec![3]);
+    }
+
+    #[test]
+    fn a_malformed_record_is_an_error_in_place_and_the_page_goes_on() {
+        let mut pager = pager_of(250);
+        let url = Url::parse("http://127.0.0.1/api/v4/leads?page=1").expect("url");
+        let body =
+            r#"{"_embedded": {"leads": [{"id": 1}, {"id": 2, "price": "lots"}, {"id": 3}]}}"#;
+        let reply = RawReply {
+            status: reqwest::StatusCode::OK,
+            content_type: None,
+            body: body.as_bytes().to_vec(),
+        };
+
+        let records = pager.take_page(1, &url, Some(reply)).expect("the page");
+
+        assert_eq!(records.len(), 3);
+        let Err(AmoError::Schema { record, path, .. }) = &records[1] else {
+            panic!("record 2 must fail: {:?}", records[1]);
+        };
+        assert_eq!(record, "record 2");
+        assert_eq!(path, "price");
+        assert!(records[2].is_ok());
+    }
+}

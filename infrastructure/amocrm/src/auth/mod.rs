@@ -2,8 +2,8 @@
 //! and the conversion of a legacy API key into an OAuth code.
 //!
 //! - [`tokens`]: the token pair and the store it is saved through;
-//! - [`oauth`]: the token endpoint (`POST /oauth2/access_token`) and its error hints;
-//! - [`session`]: the per-client authenticator that refreshes before expiry and on 401;
+//! - `oauth`: the token endpoint (`POST /oauth2/access_token`) and its error hints;
+//! - `session`: the per-client authenticator that refreshes before expiry and on 401;
 //! - [`api_key`]: `POST /oauth2/exchange_api_key` for accounts connected by key (A4);
 //! - [`jwt`]: the expiry claim of a pasted long-lived token;
 //! - `legacy`: the old key session (`/private/api/auth.php`), also for A4.

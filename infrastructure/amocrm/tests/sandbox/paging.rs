@@ -199,3 +199,38 @@ async fn links_of_leads_are_read() {
             .all(|link| with_contacts.contains(&link.entity_id))
     );
 }
+
+#[tokio::test]
+async fn deleted_leads_are_listed_with_only_deleted() {
+    let sandbox = sandbox(3_000).await;
+    let client = long_lived(&sandbox, fast_config());
+    let expected = sandbox.control().account().deleted_count(EntityKind::Leads);
+
+    let deleted = collect(client.leads(ListQuery::new().with("only_deleted"))).await;
+
+    assert_eq!(deleted.len() as u64, expected);
+    assert!(deleted.iter().all(|lead| lead.is_deleted));
+}
+
+#[tokio::test]
+async fn an_update_period_reaches_the_server_as_a_range() {
+    let sandbox = sandbox(3_000).await;
+    let client = long_lived(&sandbox, fast_config());
+    let all = collect(client.leads(ListQuery::new())).await;
+    let mut updated: Vec<i64> = all.iter().filter_map(|lead| lead.updated_at).collect();
+    updated.sort_unstable();
+    let (from, to) = (updated[updated.len() / 2], updated[updated.len() - 1]);
+    let period = Period::new(
+        Utc.timestamp_opt(from, 0).single().expect("from"),
+        Utc.timestamp_opt(to, 0).single().expect("to"),
+    );
+
+    let delta = collect(client.leads(ListQuery::new().updated_in(period))).await;
+
+    assert!(!delta.is_empty() && delta.len() < all.len());
+    assert!(
+        delta
+            .iter()
+            .all(|lead| lead.updated_at.unwrap_or_default() >= from - 1)
+    );
+}
