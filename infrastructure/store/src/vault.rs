@@ -79,6 +79,7 @@ impl Vault {
     }
 
     /// Stores `secret` as the secret `name` of the run, replacing any earlier value.
+    #[tracing::instrument(name = "vault.put", skip_all, fields(%migration_id, name))]
     pub async fn put(
         &self,
         backend: &Backend,
@@ -95,13 +96,14 @@ impl Vault {
                 source,
             })?;
 
-        tracing::debug!(%migration_id, name, "stored a run secret");
+        tracing::debug!("stored a run secret");
         Ok(())
     }
 
     /// The secret `name` of the run, or `None` when none is stored.
     ///
     /// Fails with [`VaultError::KeyMismatch`] when the secret was written with another key.
+    #[tracing::instrument(name = "vault.get", skip_all, fields(%migration_id, name))]
     pub async fn get(
         &self,
         backend: &Backend,
@@ -122,6 +124,7 @@ impl Vault {
     }
 
     /// Deletes every secret of the run; returns how many were deleted.
+    #[tracing::instrument(name = "vault.forget", skip_all, fields(%migration_id))]
     pub async fn forget(&self, backend: &Backend, migration_id: Uuid) -> Result<u64, VaultError> {
         let deleted = rows::delete_all(backend, &migration_id.to_string())
             .await
@@ -130,7 +133,7 @@ impl Vault {
                 source,
             })?;
 
-        tracing::debug!(%migration_id, deleted, "deleted a run's secrets");
+        tracing::debug!(deleted, "deleted a run's secrets");
         Ok(deleted)
     }
 }

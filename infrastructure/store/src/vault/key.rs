@@ -138,7 +138,12 @@ fn create(path: &Path) -> Result<KeyBytes, VaultError> {
         return Err(file_error("create", path, source));
     }
 
-    let linked = fs::hard_link(&temporary, path);
+    // A file system without hard links gets the file written in place instead; there, two
+    // processes starting at the same moment could see a half-written key and refuse it.
+    let linked = fs::hard_link(&temporary, path).or_else(|error| match error.kind() {
+        ErrorKind::AlreadyExists => Err(error),
+        _ => write_new_file(path, encode(&key).as_bytes()),
+    });
     let _ = fs::remove_file(&temporary);
     match linked {
         Ok(()) => {
@@ -268,6 +273,28 @@ mod tests {
         let again = parse(&encode(&key), &KeyOrigin::File("k".into())).expect("round trip");
 
         assert_eq!(*key, *again);
+    }
+
+    #[test]
+    fn processes_creating_the_key_file_at_once_agree_on_one_key() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let path = folder.path().join("data").join("secret.key");
+
+        let keys: Vec<[u8; KEY_LEN]> = std::thread::scope(|scope| {
+            let openers: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| load_or_create(&path).map(|key| *key)))
+                .collect();
+            openers
+                .into_iter()
+                .map(|opener| opener.join().expect("no panic").expect("a key"))
+                .collect()
+        });
+
+        assert!(keys.iter().all(|key| *key == keys[0]), "one key for all");
+        let leftovers = fs::read_dir(path.parent().expect("a folder"))
+            .expect("the folder")
+            .count();
+        assert_eq!(leftovers, 1, "no temporary file is left behind");
     }
 
     #[test]
