@@ -1,0 +1,44 @@
+//! The engine: counts a run's records, moves them entity by entity, pauses, resumes after
+//! anything, and rolls back.
+//!
+//! The engine decides nothing itself: every step is a command to the run's aggregates
+//! (`migrator_domain`), which refuse what is illegal. It calls the services first and records
+//! what happened afterwards, so a command retried after a conflict never calls a service again.
+//!
+//! # Exactly once
+//! - Counting *plans* every chunk: the amoCRM ids of up to 1,000 records, in listing order.
+//!   A record belongs to one chunk for the whole run, whatever happens to the account.
+//! - Moving walks the chunks in order; a chunk's pending records are those of its plan
+//!   without an outcome. Records go to Bitrix24 in `batch` calls of 50, each created record
+//!   stamped with its origin (`ORIGINATOR_ID` = account and run, `ORIGIN_ID` = kind and amoCRM
+//!   id); the outcomes of one call are one command.
+//! - A process killed between the call and the command leaves created records without
+//!   outcomes. On every start the first batch is *in doubt*: before creating anything, the
+//!   engine looks its records up by origin and adopts what it finds.
+//!
+//! # Layout
+//! - [`runner`]: [`Runner`], its services, and the loop that drives a run to its next stop.
+//! - `count`: counting and planning.
+//! - `transfer/`: one module per kind of step (users, CRM records, pipelines).
+//! - `rollback`: deleting what a run created, newest first.
+//! - [`summary`]: the run's balance and failures, as the command line prints them.
+//! - `source`: amoCRM's records turned into the inputs of the mapping rules.
+//!
+//! # Not yet moved
+//! Events (notes, mail, calls, files) and tasks: a run that chooses them is refused before
+//! anything is written. Custom field values are not moved yet either: the portal's user
+//! fields are not created, so every custom value is left in amoCRM (standard phone, e-mail,
+//! website and address fields do move).
+
+mod chunks;
+mod count;
+mod error;
+mod rollback;
+pub mod runner;
+mod source;
+pub mod summary;
+mod transfer;
+
+pub use error::RunnerError;
+pub use runner::{Progress, RunRequest, Runner, Services, Silent, Stop};
+pub use summary::Summary;

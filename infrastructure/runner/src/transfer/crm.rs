@@ -1,0 +1,315 @@
+//! Companies, contacts and deals (D2, D3, D4, D6): fetched by chunk from amoCRM, mapped,
+//! created in batches of 50, adopted by origin when a batch is in doubt.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use futures::TryStreamExt;
+use migrator_amocrm::ListQuery;
+use migrator_bitrix24::{B24Error, Batch, CrmEntity};
+use migrator_domain::chunk::{BATCH_LIMIT, FailureCode, RecordOutcome};
+use migrator_domain::mapping::required::{PortalFieldRule, check_required};
+use migrator_domain::mapping::{AmoEntity, Fields, Origin, company, contact, deal};
+use migrator_domain::{ChunkCommand, ChunkId, Entity, Migration, Period};
+use serde_json::json;
+
+use super::{Context, Pass, still_moving};
+use crate::chunks::chunk_count;
+use crate::error::RunnerError;
+use crate::runner::Drive;
+use crate::source;
+
+/// amoCRM ids per listing request when fetching a chunk's records.
+const IDS_PER_REQUEST: usize = 250;
+
+/// One record, ready to send or already decided.
+enum Prepared {
+    /// Fields for the portal.
+    Create(Fields),
+    /// An outcome without a call: failed, or outside the period.
+    Settled(RecordOutcome),
+}
+
+/// Moves the pending records of one entity, chunk by chunk.
+pub(crate) async fn run(
+    drive: &Drive<'_>,
+    migration: &Migration,
+    entity: Entity,
+    context: &Context,
+) -> Result<Pass, RunnerError> {
+    let kind = entity.primary_kind();
+    let total = migration
+        .counts()
+        .get(&entity)
+        .map_or(0, |count| count.total);
+    let period = migration.settings().and_then(|settings| settings.period);
+    let target = crm_entity(entity);
+    let rules = required_rules(drive, target).await?;
+    let mut in_doubt = true;
+
+    for index in 0..chunk_count(total) {
+        let chunk_id = ChunkId::new(drive.id, kind, index);
+        let chunk = drive.runner.store().load_chunk(chunk_id).await?;
+        let pending: Vec<u64> = chunk.pending().collect();
+        if pending.is_empty() {
+            continue;
+        }
+        let mut prepared = prepare(drive, entity, &pending, period, context, &rules).await?;
+
+        for batch in pending.chunks(BATCH_LIMIT) {
+            if !still_moving(drive).await? {
+                return Ok(Pass::Stopped);
+            }
+            let outcomes = send(drive, entity, batch, &mut prepared, &mut in_doubt).await?;
+            let command = ChunkCommand::RecordBatch {
+                migration_id: drive.id,
+                kind,
+                outcomes,
+                at: Utc::now(),
+            };
+            drive.runner.store().chunk(chunk_id, command).await?;
+            drive.runner.progress.advance(batch.len() as u64);
+        }
+    }
+    Ok(Pass::Done)
+}
+
+/// Fetches the chunk's pending records and maps each one.
+async fn prepare(
+    drive: &Drive<'_>,
+    entity: Entity,
+    pending: &[u64],
+    period: Option<Period>,
+    context: &Context,
+    rules: &[PortalFieldRule],
+) -> Result<BTreeMap<u64, Prepared>, RunnerError> {
+    let amo = &drive.runner.services.amo;
+    let mut prepared = BTreeMap::new();
+
+    for ids in pending.chunks(IDS_PER_REQUEST) {
+        let query = ids.iter().fold(ListQuery::new(), |query, id| {
+            query.param("filter[id][]", &id.to_string())
+        });
+        match entity {
+            Entity::Companies => {
+                let records: Vec<_> = amo.companies(query).try_collect().await?;
+                for record in records {
+                    let input = source::company(&record);
+                    let mapped = company::map_company(&input, &context.mapping, &context.fields);
+                    let decided = decide(input.id, record.created_at, period, Ok(mapped.fields));
+                    prepared.insert(input.id, decided);
+                }
+            }
+            Entity::Contacts => {
+                let records: Vec<_> = amo.contacts(query).try_collect().await?;
+                for record in records {
+                    let input = source::contact(&record);
+                    let mapped = contact::map_contact(&input, &context.mapping, &context.fields);
+                    let decided = decide(input.id, record.created_at, period, Ok(mapped.fields));
+                    prepared.insert(input.id, decided);
+                }
+            }
+            _ => {
+                let records: Vec<_> = amo.leads(query).try_collect().await?;
+                for record in records {
+                    let input = source::deal(&record);
+                    let mapped =
+                        deal::map_deal(&input, &context.mapping, &context.stages, &context.fields)
+                            .map(|mapped| mapped.fields)
+                            .map_err(|failure| (failure.code, failure.message));
+                    let decided = decide(input.id, record.created_at, period, mapped);
+                    prepared.insert(input.id, decided);
+                }
+            }
+        }
+    }
+
+    for fields in prepared.values() {
+        if let Prepared::Create(fields) = fields
+            && let Err(missing) = check_required(amo_entity(entity), rules, fields)
+        {
+            return Err(RunnerError::RequiredField {
+                entity,
+                field: format!("{} «{}»", missing.field_name, missing.label),
+            });
+        }
+    }
+    Ok(prepared)
+}
+
+/// Decides a fetched record: outside the period, failed to map, or to create.
+fn decide(
+    amo_id: u64,
+    created_at: Option<i64>,
+    period: Option<Period>,
+    mapped: Result<Fields, (FailureCode, String)>,
+) -> Prepared {
+    let inside = match (period, created_at) {
+        (None, _) => true,
+        (Some(period), Some(created)) => chrono::DateTime::from_timestamp(created, 0)
+            .is_some_and(|created| period.contains(created)),
+        (Some(_), None) => false,
+    };
+    if !inside {
+        return Prepared::Settled(RecordOutcome::OutsidePeriod { amo_id });
+    }
+    match mapped {
+        Ok(fields) => Prepared::Create(fields),
+        Err((code, message)) => Prepared::Settled(RecordOutcome::Failed {
+            amo_id,
+            code,
+            message,
+        }),
+    }
+}
+
+/// Sends one batch and returns the outcome of every record in it.
+async fn send(
+    drive: &Drive<'_>,
+    entity: Entity,
+    batch: &[u64],
+    prepared: &mut BTreeMap<u64, Prepared>,
+    in_doubt: &mut bool,
+) -> Result<Vec<RecordOutcome>, RunnerError> {
+    let b24 = &drive.runner.services.b24;
+    let target = crm_entity(entity);
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut to_create = Vec::new();
+
+    for amo_id in batch {
+        match prepared.remove(amo_id) {
+            Some(Prepared::Settled(outcome)) => outcomes.push(outcome),
+            Some(Prepared::Create(fields)) => to_create.push((*amo_id, fields)),
+            None => outcomes.push(RecordOutcome::Failed {
+                amo_id: *amo_id,
+                code: FailureCode::MissingReference,
+                message: format!(
+                    "amoCRM {entity} {amo_id} was counted but is gone from the account \
+                     (deleted during the migration)"
+                ),
+            }),
+        }
+    }
+
+    // After a restart or a write whose answer was lost, what this batch would create may be
+    // on the portal already: adopt it instead of creating it again.
+    if *in_doubt && !to_create.is_empty() {
+        let kind = origin_kind(entity);
+        let origins: Vec<String> = to_create
+            .iter()
+            .map(|(amo_id, _)| Origin::origin_id(kind, *amo_id))
+            .collect();
+        let found = b24
+            .find_by_origins(target, &drive.origin.originator_id(), &origins)
+            .await?;
+        to_create.retain(|(amo_id, _)| {
+            let Some(b24_id) = found.get(&Origin::origin_id(kind, *amo_id)) else {
+                return true;
+            };
+            tracing::info!(migration = %drive.id, %entity, amo_id, b24_id, "adopted");
+            outcomes.push(RecordOutcome::Transferred {
+                amo_id: *amo_id,
+                b24_id: b24_id.to_string(),
+                created: true,
+            });
+            false
+        });
+    }
+    if to_create.is_empty() {
+        *in_doubt = false;
+        return Ok(outcomes);
+    }
+
+    let mut request = Batch::new();
+    for (amo_id, fields) in &to_create {
+        let params = json!({"fields": fields, "params": {"REGISTER_SONET_EVENT": "N"}});
+        request.push(format!("r{amo_id}"), target.method("add"), params)?;
+    }
+    let answer = match b24.batch(&request).await {
+        Ok(answer) => answer,
+        Err(error) => {
+            *in_doubt = matches!(error, B24Error::OutcomeUnknown { .. });
+            return Err(error.into());
+        }
+    };
+
+    for (amo_id, _) in to_create {
+        let key = format!("r{amo_id}");
+        if let Some(error) = answer.failure(&key) {
+            if error.stops_run() || error.is_retryable() {
+                // The whole batch is retried after the interruption; the records of this
+                // batch that were created are adopted by origin then.
+                *in_doubt = true;
+                return Err(error.into());
+            }
+            outcomes.push(RecordOutcome::Failed {
+                amo_id,
+                code: FailureCode::RejectedByPortal,
+                message: error.to_string(),
+            });
+            continue;
+        }
+        let b24_id = answer.result(&key).map(id_text).unwrap_or_default();
+        outcomes.push(RecordOutcome::Transferred {
+            amo_id,
+            b24_id,
+            created: true,
+        });
+    }
+    *in_doubt = false;
+    Ok(outcomes)
+}
+
+/// The portal's mandatory user fields of an entity, as the required-field rule reads them.
+async fn required_rules(
+    drive: &Drive<'_>,
+    target: CrmEntity,
+) -> Result<Vec<PortalFieldRule>, RunnerError> {
+    let fields = drive
+        .runner
+        .services
+        .b24
+        .mandatory_user_fields(target)
+        .await?;
+    Ok(fields
+        .into_iter()
+        .map(|field| PortalFieldRule {
+            label: field.field_name.clone(),
+            field_name: field.field_name,
+            mandatory: field.mandatory,
+        })
+        .collect())
+}
+
+/// A new record's id as the portal returned it (a number, sometimes a string).
+fn id_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn crm_entity(entity: Entity) -> CrmEntity {
+    match entity {
+        Entity::Companies => CrmEntity::Company,
+        Entity::Contacts => CrmEntity::Contact,
+        _ => CrmEntity::Deal,
+    }
+}
+
+fn amo_entity(entity: Entity) -> AmoEntity {
+    match entity {
+        Entity::Companies => AmoEntity::Company,
+        Entity::Contacts => AmoEntity::Contact,
+        _ => AmoEntity::Lead,
+    }
+}
+
+/// The kind word of `ORIGIN_ID`, as the mapping rules stamp it.
+fn origin_kind(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Companies => company::ORIGIN_KIND,
+        Entity::Contacts => contact::ORIGIN_KIND,
+        _ => deal::ORIGIN_KIND,
+    }
+}

@@ -1,0 +1,152 @@
+//! Users (D1): each amoCRM user matched to a portal user by e-mail, or invited. A user the
+//! portal refuses to invite is a failure with the reason; their records get the default
+//! responsible (the portal user running the migration).
+
+use chrono::Utc;
+use futures::TryStreamExt;
+use migrator_bitrix24::methods::users::{InviteOutcome, NewUser};
+use migrator_domain::chunk::{BATCH_LIMIT, FailureCode, RecordOutcome};
+use migrator_domain::mapping::users::{UserAction, decide_user};
+use migrator_domain::{ChunkCommand, ChunkId, Entity, Migration, RecordKind};
+
+use super::{Pass, still_moving};
+use crate::chunks::chunk_count;
+use crate::error::RunnerError;
+use crate::runner::Drive;
+use crate::source;
+
+/// The portal department invited users join (the company's root department).
+const ROOT_DEPARTMENT: u64 = 1;
+
+/// Matches or invites the pending users.
+pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<Pass, RunnerError> {
+    let total = migration
+        .counts()
+        .get(&Entity::Users)
+        .map_or(0, |count| count.total);
+    let amo_users: Vec<_> = drive.runner.services.amo.users().try_collect().await?;
+
+    for index in 0..chunk_count(total) {
+        let chunk_id = ChunkId::new(drive.id, RecordKind::User, index);
+        let chunk = drive.runner.store().load_chunk(chunk_id).await?;
+        let pending: Vec<u64> = chunk.pending().collect();
+
+        for batch in pending.chunks(BATCH_LIMIT) {
+            if !still_moving(drive).await? {
+                return Ok(Pass::Stopped);
+            }
+            let mut outcomes = Vec::with_capacity(batch.len());
+            for amo_id in batch {
+                let user = amo_users.iter().find(|user| source::id(user.id) == *amo_id);
+                let outcome = match user {
+                    Some(user) => settle(drive, &source::user(user)).await?,
+                    None => RecordOutcome::Failed {
+                        amo_id: *amo_id,
+                        code: FailureCode::MissingReference,
+                        message: format!("amoCRM user {amo_id} was deleted during the migration"),
+                    },
+                };
+                outcomes.push(outcome);
+            }
+
+            let command = ChunkCommand::RecordBatch {
+                migration_id: drive.id,
+                kind: RecordKind::User,
+                outcomes,
+                at: Utc::now(),
+            };
+            drive.runner.store().chunk(chunk_id, command).await?;
+            drive.runner.progress.advance(batch.len() as u64);
+        }
+    }
+    Ok(Pass::Done)
+}
+
+/// Matches one user by e-mail, or invites them. Both are safe to repeat after a crash: a
+/// second look-up finds the user the first invitation created.
+async fn settle(
+    drive: &Drive<'_>,
+    user: &migrator_domain::mapping::users::AmoUser,
+) -> Result<RecordOutcome, RunnerError> {
+    let b24 = &drive.runner.services.b24;
+    let amo_id = user.id;
+    let found = match user.email.trim() {
+        "" => None,
+        email => b24.find_user_by_email(email).await?,
+    };
+    let portal: Vec<(u64, String)> = found
+        .iter()
+        .map(|portal_user| {
+            (
+                portal_user.id,
+                portal_user.email.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+
+    let action = decide_user(
+        user,
+        portal.iter().map(|(id, email)| (*id, email.as_str())),
+        ROOT_DEPARTMENT,
+    );
+    let matched = |b24_id: u64| RecordOutcome::Transferred {
+        amo_id,
+        b24_id: b24_id.to_string(),
+        created: false,
+    };
+    let failed = |code, message: String| RecordOutcome::Failed {
+        amo_id,
+        code,
+        message,
+    };
+
+    Ok(match action {
+        UserAction::Match(b24_id) => matched(b24_id),
+        UserAction::Skip(skipped) => failed(skipped.code, skipped.message),
+        UserAction::Invite(_) => {
+            let (name, last_name) = split_name(&user.name);
+            let invitation = NewUser {
+                email: user.email.trim().to_owned(),
+                name,
+                last_name,
+                work_position: None,
+                departments: vec![ROOT_DEPARTMENT],
+            };
+            match b24.invite_user(&invitation).await? {
+                InviteOutcome::Invited(b24_id) => matched(b24_id),
+                InviteOutcome::AlreadyExists(answer) => {
+                    match b24.find_user_by_email(&invitation.email).await? {
+                        Some(existing) => matched(existing.id),
+                        None => failed(FailureCode::RejectedByPortal, answer.to_string()),
+                    }
+                }
+                InviteOutcome::NotAllowed(answer) => failed(
+                    FailureCode::RejectedByPortal,
+                    format!(
+                        "the portal refused to invite {} ({answer}); the migration runs with \
+                         integrator rights, which may not add users. Their records get the \
+                         default responsible",
+                        invitation.email
+                    ),
+                ),
+                InviteOutcome::UserLimitReached(answer) => failed(
+                    FailureCode::RejectedByPortal,
+                    format!(
+                        "the portal's plan allows no more users, so {} was not invited \
+                         ({answer}); their records get the default responsible",
+                        invitation.email
+                    ),
+                ),
+            }
+        }
+    })
+}
+
+/// "Иван Петров" → (Иван, Петров); a single word is the first name.
+fn split_name(full: &str) -> (Option<String>, Option<String>) {
+    let mut words = full.split_whitespace();
+    let first = words.next().map(str::to_owned);
+    let rest: Vec<&str> = words.collect();
+    let last = (!rest.is_empty()).then(|| rest.join(" "));
+    (first, last)
+}
