@@ -10,6 +10,7 @@
 //! - [`client`]: [`AmoClient`], one method per entity;
 //! - [`paging`]: the constant-memory [`RecordStream`];
 //! - [`counting`]: totals and in-period counts;
+//! - [`discovery`]: where a renamed account lives now;
 //! - [`files`]: linked files, the drive, streaming downloads;
 //! - [`models`]: typed records, every custom-field value shape and note type;
 //! - [`error`]: [`AmoError`], the crate's one error type;
@@ -55,9 +56,10 @@
 //! so that the server's latency does not leave the budget unused. A 429 pauses the whole
 //! account (the `retry_after` of a Kommo JSON body is honoured, capped at
 //! [`RetryPolicy::max_backoff`]; otherwise exponential backoff from 1 s) and the
-//! request is resent. 5xx and timeouts are retried with backoff. 402 (subscription ended) and 403 stop at once; a 403 gateway page (the
-//! account's API is blocked) also makes the client refuse every later call without
-//! sending it, because every further request would prolong the block.
+//! request is resent. 5xx and timeouts are retried with backoff. 402 (subscription
+//! ended) and 403 stop at once; a 403 gateway page (the account's API is blocked) also
+//! makes the client refuse every later call without sending it, because every further
+//! request would prolong the block.
 //!
 //! # Reading
 //!
@@ -68,9 +70,9 @@
 //!
 //! # What this client does not do
 //!
-//! It writes nothing to amoCRM. It does not follow a renamed subdomain
-//! (`/oauth2/account/current/subdomain`): after a rename, calls fail with 401/404 and the
-//! account must be connected with its new address. It does not send `If-Modified-Since`
+//! It writes nothing to amoCRM. It does not move to a renamed subdomain by itself:
+//! [`AmoClient::account_domain`] tells where the account lives now, and the caller
+//! decides to reconnect there. It does not send `If-Modified-Since`
 //! (its v4 semantics are unconfirmed). Unsorted items, catalogs, customers and calls
 //! have no typed readers; the links endpoint and `with=` cover the relations a migration
 //! needs.
@@ -81,6 +83,7 @@ pub mod client;
 pub mod clock;
 pub mod config;
 pub mod counting;
+pub mod discovery;
 pub mod error;
 pub mod files;
 mod lenient;
@@ -100,6 +103,7 @@ pub use client::AmoClient;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ClientConfig, RetryPolicy};
 pub use counting::{Countable, EntityCount};
+pub use discovery::AccountDomain;
 pub use error::{AmoError, Attempt, CodeProblem};
 pub use files::Download;
 pub use paging::RecordStream;

@@ -1,4 +1,5 @@
-//! Reading the `exp` claim of an amoCRM access token (a JWT), without verifying it.
+//! Reading the `exp` and `api_domain` claims of an amoCRM access token (a JWT), without
+//! verifying it.
 //!
 //! amoCRM publishes no key to verify its tokens, and the client has no need to: it only
 //! wants to know, before the first call, whether a pasted long-lived token has already
@@ -11,12 +12,22 @@ use secrecy::{ExposeSecret, SecretString};
 
 /// When `token` expires, if it is a JWT with a numeric `exp` claim.
 pub fn token_expiry(token: &SecretString) -> Option<DateTime<Utc>> {
+    let exp = claims(token)?.get("exp")?.as_i64()?;
+    DateTime::from_timestamp(exp, 0)
+}
+
+/// The shared API host the token names (`api_domain`, e.g. `api-b.amocrm.ru`), used
+/// for account-domain discovery.
+pub fn api_domain(token: &SecretString) -> Option<String> {
+    let domain = claims(token)?.get("api_domain")?.as_str()?.to_owned();
+    Some(domain)
+}
+
+/// The decoded claims of a JWT, without verifying its signature.
+fn claims(token: &SecretString) -> Option<serde_json::Value> {
     let claims = token.expose_secret().split('.').nth(1)?;
     let json = URL_SAFE_NO_PAD.decode(claims.trim_end_matches('=')).ok()?;
-    let claims: serde_json::Value = serde_json::from_slice(&json).ok()?;
-    let exp = claims.get("exp")?.as_i64()?;
-
-    DateTime::from_timestamp(exp, 0)
+    serde_json::from_slice(&json).ok()
 }
 
 #[cfg(test)]
@@ -36,6 +47,9 @@ mod tests {
         let expiry = token_expiry(&token).expect("an expiry");
 
         assert_eq!(expiry.timestamp(), 1_900_000_000);
+        assert_eq!(api_domain(&token), None);
+        let with_domain = token_with(r#"{"api_domain": "api-b.amocrm.ru"}"#);
+        assert_eq!(api_domain(&with_domain).as_deref(), Some("api-b.amocrm.ru"));
     }
 
     #[test]

@@ -138,6 +138,20 @@ impl Authenticator {
         current_access(&state).map(Credential::Bearer)
     }
 
+    /// The current OAuth pair (loaded from the store if needed); `None` for long-lived
+    /// tokens and legacy sessions, which have no refresh token.
+    pub(crate) async fn current_pair(&self) -> Result<Option<TokenPair>, AmoError> {
+        let Self::OAuth(session) = self else {
+            return Ok(None);
+        };
+        let mut state = session.state.lock().await;
+
+        if state.current.is_none() {
+            state.current = load(session).await?;
+        }
+        Ok(state.current.clone())
+    }
+
     /// Called after a 401 on a request sent with `used`. Returns whether a retry with a
     /// new credential makes sense (false for long-lived tokens).
     pub(crate) async fn recover_from_unauthorized(

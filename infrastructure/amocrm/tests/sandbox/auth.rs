@@ -278,3 +278,16 @@ async fn debug_output_of_clients_and_settings_shows_no_secret() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_renamed_account_is_found_through_domain_discovery() {
+    let sandbox = sandbox(200).await;
+    let (client, _store) = crate::helpers::connected(&sandbox, fast_config()).await;
+
+    sandbox.control().rename_subdomain("renamed");
+    let domain = client.account_domain().await.expect("discovered");
+
+    assert_eq!(domain.subdomain, "renamed");
+    assert!(domain.domain.starts_with("renamed."), "{}", domain.domain);
+    assert_eq!(domain.id as u64, sandbox.control().account().account_id());
+}
