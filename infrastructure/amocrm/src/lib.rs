@@ -29,11 +29,11 @@
 //!    call saves it again before it may use it. So a stored pair is never older than a
 //!    token amoCRM has seen in use, and a crash *after* the save loses nothing: the
 //!    restarted process loads the new pair.
-//! 2. **The one unavoidable window** is between amoCRM's answer and the end of `save`:
-//!    if the process dies exactly there, the new pair existed only in that answer and
+//! 2. **The one unavoidable window** is between amoCRM's answer and the first `save`
+//!    that succeeds: if the process dies there, the new pair existed only in memory and
 //!    the account must be connected again. No client can close it, since amoCRM rotates
-//!    on its side first; the client narrows it to a single store write (no other work
-//!    happens in between), which is why `save` must be durable when it returns.
+//!    on its side first; the client narrows it to one store write (no other work happens
+//!    in between), which is why `save` must be durable when it returns.
 //! 3. **One refresh at a time.** Refreshes of one client are serialised by a mutex, and a
 //!    task that met a 401 refreshes only if the rejected token is still the current one:
 //!    concurrent tasks produce one refresh, never two (the second would burn a dead
@@ -72,8 +72,8 @@
 //!
 //! It writes nothing to amoCRM. It does not move to a renamed subdomain by itself:
 //! [`AmoClient::account_domain`] tells where the account lives now, and the caller
-//! decides to reconnect there. It does not send `If-Modified-Since`
-//! (its v4 semantics are unconfirmed). Unsorted items, catalogs, customers and calls
+//! decides to reconnect there. It does not send `If-Modified-Since` (its v4 semantics
+//! are unconfirmed). Unsorted items, catalogs, customers and calls
 //! have no typed readers; the links endpoint and `with=` cover the relations a migration
 //! needs.
 
