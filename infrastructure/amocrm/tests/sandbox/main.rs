@@ -6,5 +6,6 @@ mod counting;
 mod faults;
 mod files;
 mod helpers;
+mod logging;
 mod paging;
 mod rotation;
