@@ -36,6 +36,24 @@ impl Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Move an amoCRM account into a Bitrix24 portal: count, then move, with a progress bar.
+    Run(RunArgs),
+    /// Continue a paused or interrupted run, also after a crash.
+    Resume {
+        /// The run's id.
+        migration_id: Uuid,
+        /// Print one JSON summary object on stdout at the end.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete what a run moved, newest first.
+    Rollback {
+        /// The run's id.
+        migration_id: Uuid,
+        /// Print one JSON summary object on stdout at the end.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a run's events as JSON lines, oldest first.
     History {
         /// The run's id.
@@ -70,6 +88,40 @@ pub enum Command {
         #[arg(long)]
         plan: Option<String>,
     },
+}
+
+/// The options of `migrator run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// amoCRM account base URL (https://company.amocrm.ru; any scheme, host, port).
+    #[arg(long)]
+    pub amo_url: String,
+    /// Long-lived token or access token, sent as Bearer.
+    #[arg(long, env = "MIGRATOR_AMO_TOKEN", hide_env_values = true)]
+    pub amo_token: String,
+    /// Bitrix24 incoming webhook base, https://portal/rest/<user_id>/<code>/.
+    #[arg(long, env = "MIGRATOR_B24_WEBHOOK", hide_env_values = true)]
+    pub b24_webhook: String,
+    /// Comma-separated subset of users,companies,contacts,pipelines,deals,events,tasks
+    /// (default: every entity this version moves); what they depend on is added.
+    #[arg(long, value_delimiter = ',')]
+    pub entities: Vec<String>,
+    /// First day of the period (YYYY-MM-DD, inclusive), applied to creation dates.
+    #[arg(long)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day of the period (YYYY-MM-DD, inclusive).
+    #[arg(long)]
+    pub to: Option<chrono::NaiveDate>,
+    /// Do not move files.
+    #[arg(long)]
+    pub no_files: bool,
+    /// AMO_ID=TARGET where TARGET is main, new, or a Bitrix24 pipeline id; repeatable.
+    /// Default: the amoCRM main pipeline -> main, every other -> new.
+    #[arg(long = "pipeline")]
+    pub pipelines: Vec<String>,
+    /// Print one JSON summary object on stdout at the end.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The services the sandbox simulates.

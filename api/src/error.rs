@@ -21,6 +21,21 @@ pub enum CliError {
         /// The store searched, password redacted.
         store: String,
     },
+    /// The engine stopped with an error.
+    #[error(transparent)]
+    Runner(#[from] migrator_runner::RunnerError),
+    /// The run's credentials could not be kept or read.
+    #[error(transparent)]
+    Vault(#[from] migrator_store::VaultError),
+    /// An option is wrong; the message says which and why.
+    #[error("{0}")]
+    Usage(String),
+    /// A client could not be built from the given address or token.
+    #[error("{0}")]
+    Connection(String),
+    /// The run did not complete; the summary above says where it stands.
+    #[error("the migration did not complete: {0}")]
+    Incomplete(String),
     /// A simulator could not start.
     #[error("the {service} sandbox could not start: {message}")]
     Sandbox {

@@ -20,6 +20,13 @@ use cli::{Cli, Command};
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let store = cli.store_url()?;
     match cli.command {
+        Command::Run(args) => commands::run::start(&store, args).await,
+        Command::Resume { migration_id, json } => {
+            commands::run::resume(&store, migration_id, json).await
+        }
+        Command::Rollback { migration_id, json } => {
+            commands::run::rollback(&store, migration_id, json).await
+        }
         Command::History { migration_id } => commands::history::run(&store, migration_id).await,
         Command::Failures {
             migration_id,

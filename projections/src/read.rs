@@ -353,11 +353,12 @@ impl ReadModels {
                 ],
             ),
             View::Failures => (
-                "SELECT migration_id, kind, amo_id, code, message, failed_at, ordinal \
-                 FROM view_failures ORDER BY migration_id, kind, amo_id",
+                "SELECT migration_id, kind, chunk_index, amo_id, code, message, failed_at, \
+                 ordinal FROM view_failures ORDER BY migration_id, kind, chunk_index, amo_id",
                 &[
                     Col::Text,
                     Col::Text,
+                    Col::Int,
                     Col::Int,
                     Col::Text,
                     Col::Text,
@@ -366,11 +367,12 @@ impl ReadModels {
                 ],
             ),
             View::IdMap => (
-                "SELECT migration_id, kind, amo_id, b24_id, ordinal, rolled_back \
-                 FROM view_id_map ORDER BY migration_id, kind, amo_id",
+                "SELECT migration_id, kind, chunk_index, amo_id, b24_id, ordinal, rolled_back \
+                 FROM view_id_map ORDER BY migration_id, kind, chunk_index, amo_id",
                 &[
                     Col::Text,
                     Col::Text,
+                    Col::Int,
                     Col::Int,
                     Col::Text,
                     Col::Int,

@@ -2,7 +2,9 @@
 
 pub mod failures;
 pub mod history;
+pub mod progress;
 pub mod rebuild;
+pub mod run;
 pub mod sandbox;
 
 use migrator_projections::{Projector, ReadModels, ViewDb};

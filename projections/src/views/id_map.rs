@@ -10,12 +10,12 @@ use crate::log::{Decoded, LogEntry};
 pub(super) fn statements(page: &[LogEntry]) -> Vec<Statement> {
     let mut out = Vec::new();
     let mut inserts = Inserts::new(
-        "INSERT INTO view_id_map (migration_id, kind, amo_id, b24_id, ordinal)",
-        5,
+        "INSERT INTO view_id_map (migration_id, kind, chunk_index, amo_id, b24_id, ordinal)",
+        6,
     );
 
     for entry in page {
-        let Decoded::Chunk { event, .. } = &entry.decoded else {
+        let Decoded::Chunk { chunk_id, event } = &entry.decoded else {
             continue;
         };
         match event {
@@ -29,6 +29,7 @@ pub(super) fn statements(page: &[LogEntry]) -> Vec<Statement> {
                 inserts.push(vec![
                     Arg::from(migration_id.to_string()),
                     Arg::from(kind.as_str()),
+                    Arg::from(u64::from(chunk_id.index)),
                     Arg::from(*amo_id),
                     Arg::from(b24_id.as_str()),
                     Arg::Int(entry.ordinal),
@@ -44,10 +45,12 @@ pub(super) fn statements(page: &[LogEntry]) -> Vec<Statement> {
                 inserts.flush_into(&mut out);
                 out.push(Statement::new(
                     "UPDATE view_id_map SET rolled_back = 1 \
-                     WHERE migration_id = $1 AND kind = $2 AND amo_id = $3",
+                     WHERE migration_id = $1 AND kind = $2 AND chunk_index = $3 \
+                     AND amo_id = $4",
                     vec![
                         Arg::from(migration_id.to_string()),
                         Arg::from(kind.as_str()),
+                        Arg::from(u64::from(chunk_id.index)),
                         Arg::from(*amo_id),
                     ],
                 ));
