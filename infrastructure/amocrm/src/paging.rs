@@ -327,6 +327,7 @@ mod tests {
             body: serde_json::json!({"_embedded": {"leads": [{"id": ids[0]}, {"id": ids[1]}]}})
                 .to_string()
                 .into_bytes(),
+            retry_after: None,
         };
 
         let first = pager
@@ -353,6 +354,7 @@ mod tests {
             status: reqwest::StatusCode::OK,
             content_type: None,
             body: body.as_bytes().to_vec(),
+            retry_after: None,
         };
 
         let records = pager.take_page(1, &url, Some(reply)).expect("the page");

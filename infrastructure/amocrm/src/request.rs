@@ -21,7 +21,7 @@ use crate::auth::session::{Authenticator, Credential};
 use crate::config::ClientConfig;
 use crate::error::{AmoError, Attempt};
 use crate::problem::{Problem, describe, excerpt, is_html};
-use crate::transport::{RawReply, Transport, content_type};
+use crate::transport::{RawReply, Transport, read_reply};
 
 /// Everything needed to call one account.
 #[derive(Debug)]
@@ -183,7 +183,9 @@ impl Connection {
             }
             429 => {
                 tries.limited += 1;
-                let asked = Problem::parse(&reply).and_then(|p| p.retry_after());
+                let asked = Problem::parse(&reply)
+                    .and_then(|p| p.retry_after())
+                    .or(reply.retry_after);
                 if tries.limited >= policy.max_rate_limited_attempts {
                     return Err(AmoError::RateLimited {
                         attempt: attempt.clone(),
@@ -251,19 +253,6 @@ struct Tries {
     limited: u32,
     /// Whether the credential was already renewed after a 401.
     refreshed: bool,
-}
-
-/// Reads a response to the end.
-pub(crate) async fn read_reply(response: Response) -> Result<RawReply, reqwest::Error> {
-    let status = response.status();
-    let content_type = content_type(&response);
-    let body = response.bytes().await?.to_vec();
-
-    Ok(RawReply {
-        status,
-        content_type,
-        body,
-    })
 }
 
 /// The attempt label of a GET on `url`: its path and query, never its host.

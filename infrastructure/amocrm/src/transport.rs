@@ -3,6 +3,8 @@
 //! This layer knows nothing of tokens or retries; it only paces requests and turns a
 //! response into a [`RawReply`] so that callers can classify it.
 
+use std::time::Duration;
+
 use reqwest::{RequestBuilder, Response, StatusCode};
 
 use crate::config::ClientConfig;
@@ -17,6 +19,8 @@ pub(crate) struct RawReply {
     pub content_type: Option<String>,
     /// The whole body.
     pub body: Vec<u8>,
+    /// A `Retry-After` header in seconds, if any (none is documented, but honoured).
+    pub retry_after: Option<Duration>,
 }
 
 /// The HTTP client and the pacing of one account.
@@ -53,15 +57,7 @@ impl Transport {
     /// Sends `request` when the limiter allows and reads the whole answer.
     pub(crate) async fn send(&self, request: RequestBuilder) -> Result<RawReply, reqwest::Error> {
         let response = self.send_streaming(request).await?;
-        let status = response.status();
-        let content_type = content_type(&response);
-        let body = response.bytes().await?.to_vec();
-
-        Ok(RawReply {
-            status,
-            content_type,
-            body,
-        })
+        read_reply(response).await
     }
 
     /// Sends `request` when the limiter allows and returns the answer unread, for bodies
@@ -73,6 +69,26 @@ impl Transport {
         self.limiter.ready().await;
         request.send().await
     }
+}
+
+/// Reads a response to the end.
+pub(crate) async fn read_reply(response: Response) -> Result<RawReply, reqwest::Error> {
+    let status = response.status();
+    let content_type = content_type(&response);
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let body = response.bytes().await?.to_vec();
+
+    Ok(RawReply {
+        status,
+        content_type,
+        body,
+        retry_after,
+    })
 }
 
 /// The `Content-Type` header of `response`, if it is readable text.

@@ -98,7 +98,7 @@ async fn login(
         .filter(|pair| pair.contains('='))
         .collect();
     let status = response.status().as_u16();
-    let reply = crate::request::read_reply(response)
+    let reply = crate::transport::read_reply(response)
         .await
         .map_err(|e| network(&attempt, &e))?;
 

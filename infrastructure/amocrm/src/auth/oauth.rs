@@ -32,6 +32,7 @@ pub(crate) enum Grant<'a> {
 /// The success body of the token endpoint.
 #[derive(Deserialize)]
 struct TokenAnswer {
+    #[serde(deserialize_with = "crate::lenient::i64_or_zero")]
     expires_in: i64,
     access_token: String,
     refresh_token: String,
