@@ -38,6 +38,16 @@ impl Cli {
 pub enum Command {
     /// Move an amoCRM account into a Bitrix24 portal: count, then move, with a progress bar.
     Run(RunArgs),
+    /// The product's main job on its embedded default: start the sandbox amoCRM (a generated
+    /// account) and Bitrix24, move the account on the SQLite store, print the summary.
+    Demo {
+        /// How many records the generated account holds.
+        #[arg(long, default_value_t = 1_000)]
+        size: u64,
+        /// Delete what the run moved afterwards, to show a rollback.
+        #[arg(long)]
+        rollback: bool,
+    },
     /// Continue a paused or interrupted run, also after a crash.
     Resume {
         /// The run's id.

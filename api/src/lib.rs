@@ -21,6 +21,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     let store = cli.store_url()?;
     match cli.command {
         Command::Run(args) => commands::run::start(&store, args).await,
+        Command::Demo { size, rollback } => commands::demo::run(&store, size, rollback).await,
         Command::Resume { migration_id, json } => {
             commands::run::resume(&store, migration_id, json).await
         }

@@ -38,6 +38,11 @@ const B24_WEBHOOK: &str = "b24_webhook";
 
 /// Starts a run.
 pub async fn start(url: &StoreUrl, args: RunArgs) -> Result<(), CliError> {
+    start_returning_id(url, args).await.map(|_| ())
+}
+
+/// Starts a run and returns its id once it rests.
+pub async fn start_returning_id(url: &StoreUrl, args: RunArgs) -> Result<Uuid, CliError> {
     let settings = settings(&args)?;
     let store = Arc::new(Store::open(url).await?);
     let vault = Vault::from_environment()?;
@@ -72,7 +77,8 @@ pub async fn start(url: &StoreUrl, args: RunArgs) -> Result<(), CliError> {
     };
     let stopped = runner.start(request).await;
     bar.finish();
-    finish(&runner, &store, migration_id, stopped, args.json).await
+    finish(&runner, &store, migration_id, stopped, args.json).await?;
+    Ok(migration_id)
 }
 
 /// Continues a run.
