@@ -305,6 +305,11 @@ impl Control {
         self.with(|world| world.faults.inject(fault));
     }
 
+    /// Answers every call of `method` late, after carrying it out (zero stops it).
+    pub fn slow_down(&self, method: &str, delay: std::time::Duration) {
+        self.with(|world| world.faults.slow_down(method, delay));
+    }
+
     /// Starts random failures (or stops them with `None`).
     pub fn set_chaos(&self, chaos: Option<Chaos>) {
         self.with(|world| world.faults.set_chaos(chaos));

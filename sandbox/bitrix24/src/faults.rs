@@ -108,6 +108,8 @@ pub struct Faults {
     chaos: Option<(Chaos, SeededRng)>,
     /// Delay owed by faults taken during the current request, paid after the lock is freed.
     pending_delay_ms: u64,
+    /// Methods whose calls are carried out at once but answered late, by lower-case name.
+    slow: std::collections::BTreeMap<String, std::time::Duration>,
 }
 
 impl Faults {
@@ -129,10 +131,30 @@ impl Faults {
         std::time::Duration::from_millis(std::mem::take(&mut self.pending_delay_ms))
     }
 
-    /// Removes every scripted fault and stops chaos.
+    /// Removes every scripted fault, every slow answer, and stops chaos.
     pub fn clear(&mut self) {
         self.scripted.clear();
         self.chaos = None;
+        self.slow.clear();
+    }
+
+    /// Carries out every call of `method` at once but holds its answer back for `delay`
+    /// (zero stops it): a client that gives up meanwhile has had its call applied anyway,
+    /// as on a real portal, whose PHP finishes a request whose client went away.
+    pub fn slow_down(&mut self, method: &str, delay: std::time::Duration) {
+        if delay.is_zero() {
+            self.slow.remove(&method.to_lowercase());
+        } else {
+            self.slow.insert(method.to_lowercase(), delay);
+        }
+    }
+
+    /// How long the answer to a call of `method` is held back.
+    pub fn slowness(&self, method: &str) -> std::time::Duration {
+        self.slow
+            .get(&method.to_lowercase())
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The error this call of `method` must fail with, if any; uses up one scripted time.

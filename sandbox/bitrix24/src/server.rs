@@ -140,10 +140,14 @@ async fn rest(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let method = crate::request::parse_path(uri.path()).map(|(_, method)| method);
     let (response, delay) = {
         let mut world = lock(&world);
         let response = answer_rest(&mut world, &peer, &uri, &headers, &body);
-        (response, world.faults.take_delay())
+        let slowness = method
+            .map(|method| world.faults.slowness(&method))
+            .unwrap_or_default();
+        (response, world.faults.take_delay().max(slowness))
     };
 
     if !delay.is_zero() {

@@ -19,27 +19,35 @@ pub struct World {
     pub amo: AmoSandbox,
     pub b24: B24Sandbox,
     pub test: TestStore,
+    /// Requests per second the amoCRM client may send (the account's real limit: 7).
+    pub amo_rate: u32,
 }
 
 impl World {
     pub async fn new(kind: migrator_tests::Kind, size: u64) -> World {
-        let amo = AmoSandbox::start(AmoConfig {
+        World::with_amo_rate(kind, size, 7).await
+    }
+
+    /// An account whose rate limit is `amo_rate` requests per second, for tests whose
+    /// subject is not amoCRM's pace.
+    pub async fn with_amo_rate(kind: migrator_tests::Kind, size: u64, amo_rate: u32) -> World {
+        let config = AmoConfig {
             size,
             seed: 11,
+            rate_limit_rps: amo_rate,
             ..AmoConfig::default()
-        })
-        .await
-        .expect("amoCRM sandbox");
-        let b24 = B24Sandbox::start(B24Config {
+        };
+        let amo = AmoSandbox::start(config).await.expect("amoCRM sandbox");
+        let config = B24Config {
             plan: "ru_ent250".to_owned(),
             ..B24Config::default()
-        })
-        .await
-        .expect("Bitrix24 sandbox");
+        };
+        let b24 = B24Sandbox::start(config).await.expect("Bitrix24 sandbox");
         World {
             amo,
             b24,
             test: TestStore::new(kind).await,
+            amo_rate,
         }
     }
 
@@ -47,8 +55,11 @@ impl World {
     pub async fn runner(&self) -> Runner {
         let address = AccountAddress::from_base_url(&self.amo.url()).expect("address");
         let token = SecretString::from(self.amo.access_token());
-        let amo = AmoClient::with_long_lived_token(address, token, ClientConfig::default())
-            .expect("amoCRM client");
+        let config = ClientConfig {
+            requests_per_second: self.amo_rate,
+            ..ClientConfig::default()
+        };
+        let amo = AmoClient::with_long_lived_token(address, token, config).expect("amoCRM client");
         let b24 = B24Client::from_webhook_url(&self.b24.webhook_url()).expect("Bitrix24 client");
         let services = Services {
             store: self.test.store.clone(),

@@ -1,0 +1,220 @@
+//! The engine's guarantees, each against both simulators on SQLite: a rollback leaves the
+//! portal as it found it (E4, E5), a run killed at any instant resumes and moves nothing twice
+//! (H2), a required portal field interrupts and resume continues (D4), a pipeline choice over
+//! the plan's limit is refused before anything is written (B6), and a finished run resumed
+//! changes nothing.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use migrator_domain::migration::Interruption;
+use migrator_domain::{Entity, Status};
+use migrator_runner::{RunnerError, Stop};
+use migrator_tests::Kind;
+use serde_json::Value;
+use support::World;
+
+const CORE: [Entity; 5] = [
+    Entity::Users,
+    Entity::Companies,
+    Entity::Contacts,
+    Entity::Pipelines,
+    Entity::Deals,
+];
+
+/// The origins of every record of one kind on the portal, with how often each appears.
+fn origins(world: &World, key: &str) -> BTreeMap<String, usize> {
+    let mut seen = BTreeMap::new();
+    for record in world.portal(key) {
+        if let Some(origin) = record["ORIGIN_ID"].as_str() {
+            *seen.entry(origin.to_owned()).or_default() += 1;
+        }
+    }
+    seen
+}
+
+fn categories(world: &World) -> usize {
+    world.portal("categories").len()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e4_e5_a_rollback_deletes_what_the_run_created_and_leaves_the_rest() {
+    let world = World::new(Kind::Sqlite, 200).await;
+    let categories_before = categories(&world);
+    let stages_before = world.portal("stages").len();
+    let runner = world.runner().await;
+    let request = world.request(&CORE);
+    let id = request.migration_id;
+    assert_eq!(runner.start(request).await.expect("moved"), Stop::Finished);
+    assert!(
+        categories(&world) > categories_before,
+        "new pipelines were created"
+    );
+
+    let stop = runner.rollback(id).await.expect("rolled back");
+
+    assert_eq!(stop, Stop::RolledBack);
+    for key in ["companies", "contacts", "deals"] {
+        assert!(
+            world.portal(key).is_empty(),
+            "{key} remain after the rollback"
+        );
+    }
+    assert_eq!(
+        categories(&world),
+        categories_before,
+        "created pipelines are deleted"
+    );
+    assert_eq!(
+        world.portal("stages").len(),
+        stages_before,
+        "created stages are deleted"
+    );
+    let summary = runner.summary(id).await.expect("summary");
+    assert_eq!(summary.status, "rolled_back");
+    assert!(
+        summary.entities["users"].transferred > 0,
+        "users stay on the portal"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn h2_a_run_killed_twenty_times_while_moving_moves_every_record_exactly_once() {
+    let world = World::with_amo_rate(Kind::Sqlite, 2_000, 50).await;
+    let request = world.request(&CORE);
+    let id = request.migration_id;
+    // Batches are carried out at once and answered 60 ms later: a kill in that window leaves
+    // records on the portal whose outcomes were never recorded.
+    world
+        .b24
+        .control()
+        .slow_down("batch", Duration::from_millis(60));
+
+    // Each attempt is cut off after an irregular delay, as a kill would: the future is
+    // dropped wherever it is, between a call to the portal and the command recording it too.
+    let first = world.runner().await;
+    let mut outcome = tokio::time::timeout(Duration::from_millis(400), first.start(request)).await;
+    let mut kills_while_moving = 0;
+    for attempt in 0..200u64 {
+        if matches!(outcome, Ok(Ok(Stop::Finished))) || kills_while_moving >= 20 {
+            break;
+        }
+        let status = world
+            .runner()
+            .await
+            .store()
+            .load_migration(id)
+            .await
+            .expect("load");
+        if outcome.is_err() && status.status() == Status::Transferring {
+            kills_while_moving += 1;
+        }
+        let runner = world.runner().await;
+        let cut = Duration::from_millis(40 + (attempt * 53) % 260);
+        outcome = tokio::time::timeout(cut, runner.resume(id)).await;
+    }
+    assert!(
+        kills_while_moving >= 20,
+        "only {kills_while_moving} kills landed while moving"
+    );
+    let runner = world.runner().await;
+    assert_eq!(runner.resume(id).await.expect("completes"), Stop::Finished);
+
+    let summary = runner.summary(id).await.expect("summary");
+    for key in ["companies", "contacts", "deals"] {
+        let seen = origins(&world, key);
+        let twice: Vec<_> = seen.iter().filter(|(_, count)| **count > 1).collect();
+        assert!(twice.is_empty(), "{key} created twice: {twice:?}");
+        assert_eq!(
+            seen.len() as u64,
+            summary.entities[key].transferred,
+            "every moved {key} is on the portal once"
+        );
+        assert!(
+            summary.entities[key].balanced,
+            "{key}: {:?}",
+            summary.entities[key]
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d4_a_required_portal_field_interrupts_naming_it_and_resume_continues() {
+    let world = World::new(Kind::Sqlite, 200).await;
+    let b24 = migrator_bitrix24::B24Client::from_webhook_url(&world.b24.webhook_url()).expect("ok");
+    let field = serde_json::json!({"fields": {
+        "FIELD_NAME": "INN", "USER_TYPE_ID": "string", "EDIT_FORM_LABEL": "ИНН", "MANDATORY": "Y"
+    }});
+    b24.call("crm.company.userfield.add", field)
+        .await
+        .expect("field added");
+    let runner = world.runner().await;
+    let request = world.request(&CORE);
+    let id = request.migration_id;
+
+    let stop = runner.start(request).await.expect("stops cleanly");
+
+    let Stop::Interrupted(Interruption::RequiredField { entity, field }) = stop else {
+        panic!("a required field must interrupt the run, got {stop:?}");
+    };
+    assert_eq!(entity, Entity::Companies);
+    assert!(field.contains("UF_CRM_INN"), "{field}");
+    assert!(
+        world.portal("companies").is_empty(),
+        "nothing was created before the check"
+    );
+
+    world
+        .b24
+        .control()
+        .set_user_field_mandatory("company", "UF_CRM_INN", false)
+        .expect("off");
+    assert_eq!(runner.resume(id).await.expect("resumed"), Stop::Finished);
+    assert!(!world.portal("companies").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn b6_new_pipelines_over_the_plan_limit_are_refused_before_anything_is_written() {
+    let world = World::new(Kind::Sqlite, 200).await;
+    world.b24.control().set_plan("ru_project");
+    let runner = world.runner().await;
+    let request = world.request(&CORE);
+    let id = request.migration_id;
+
+    let refused = runner.start(request).await;
+
+    let Err(RunnerError::Plan(error)) = refused else {
+        panic!("the choice must be refused for the plan, got {refused:?}");
+    };
+    assert!(error.to_string().contains("pipeline"), "{error}");
+    assert!(world.portal("companies").is_empty());
+    let migration = runner.store().load_migration(id).await.expect("load");
+    assert_eq!(
+        migration.status(),
+        Status::Counted,
+        "the run waits for other settings"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resuming_a_finished_run_changes_nothing() {
+    let world = World::new(Kind::Sqlite, 100).await;
+    let runner = world.runner().await;
+    let request = world.request(&CORE);
+    let id = request.migration_id;
+    runner.start(request).await.expect("moved");
+    let before: Vec<Value> = world.portal("companies");
+    let events = world.test.event_count().await;
+
+    let stop = runner.resume(id).await.expect("nothing to do");
+
+    assert_eq!(stop, Stop::Finished);
+    assert_eq!(
+        world.test.event_count().await,
+        events,
+        "no event was written"
+    );
+    assert_eq!(world.portal("companies"), before);
+}
