@@ -148,6 +148,10 @@ pub async fn save_checkpoint(
 }
 
 /// Reads up to `limit` events after the checkpoint, in the global order.
+///
+/// On PostgreSQL the order names the table's columns: the select list casts `tx_id` under
+/// the same name, and ordering by the cast would sort the whole table instead of walking the
+/// `(tx_id, global_position)` index.
 pub async fn read_page(
     tx: &mut Tx,
     after: Checkpoint,
@@ -161,7 +165,7 @@ pub async fn read_page(
              FROM events \
              WHERE (tx_id, global_position) > ((($1)::bigint)::text::xid8, $2) \
                AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) \
-             ORDER BY tx_id, global_position \
+             ORDER BY events.tx_id, events.global_position \
              LIMIT $3",
             vec![
                 Arg::Int(after.tx_id),
