@@ -100,6 +100,35 @@ pub struct IdMapEntry {
     pub rolled_back: bool,
 }
 
+/// The columns of `view_migrations`, in the order [`MigrationRow`] reads them.
+const MIGRATION_COLUMNS: &str = "migration_id, portal, account, status, settings, interruption, \
+                                 lease_epoch, configured_at, updated_at";
+const MIGRATION_TYPES: [Col; 9] = [
+    Col::Text,
+    Col::Text,
+    Col::Text,
+    Col::Text,
+    Col::Text,
+    Col::Text,
+    Col::Int,
+    Col::Text,
+    Col::Text,
+];
+
+/// The columns of `view_history`, in the order [`HistoryEntry`] reads them.
+const HISTORY_COLUMNS: &str = "ordinal, aggregate_type, aggregate_id, sequence, event_type, \
+                               event_version, payload, recorded_at";
+const HISTORY_TYPES: [Col; 8] = [
+    Col::Int,
+    Col::Text,
+    Col::Text,
+    Col::Int,
+    Col::Text,
+    Col::Text,
+    Col::Text,
+    Col::Text,
+];
+
 /// Read access to the views.
 #[derive(Debug, Clone)]
 pub struct ReadModels {
@@ -118,22 +147,12 @@ impl ReadModels {
             .db
             .fetch(
                 &Statement::new(
-                    "SELECT migration_id, portal, account, status, settings, interruption, \
-                     lease_epoch, configured_at, updated_at FROM view_migrations \
-                     WHERE migration_id = $1",
+                    format!(
+                        "SELECT {MIGRATION_COLUMNS} FROM view_migrations WHERE migration_id = $1"
+                    ),
                     vec![Arg::from(id.to_string())],
                 ),
-                &[
-                    Col::Text,
-                    Col::Text,
-                    Col::Text,
-                    Col::Text,
-                    Col::Text,
-                    Col::Text,
-                    Col::Int,
-                    Col::Text,
-                    Col::Text,
-                ],
+                &MIGRATION_TYPES,
             )
             .await?;
         Ok(rows.into_iter().next().map(|row| {
@@ -246,21 +265,13 @@ impl ReadModels {
             .db
             .fetch(
                 &Statement::new(
-                    "SELECT ordinal, aggregate_type, aggregate_id, sequence, event_type, \
-                     event_version, payload, recorded_at FROM view_history \
-                     WHERE migration_id = $1 AND ordinal > $2 ORDER BY ordinal LIMIT $3",
+                    format!(
+                        "SELECT {HISTORY_COLUMNS} FROM view_history \
+                         WHERE migration_id = $1 AND ordinal > $2 ORDER BY ordinal LIMIT $3"
+                    ),
                     vec![Arg::from(id.to_string()), Arg::Int(after), Arg::Int(limit)],
                 ),
-                &[
-                    Col::Int,
-                    Col::Text,
-                    Col::Text,
-                    Col::Int,
-                    Col::Text,
-                    Col::Text,
-                    Col::Text,
-                    Col::Text,
-                ],
+                &HISTORY_TYPES,
             )
             .await?;
         Ok(rows
@@ -321,26 +332,15 @@ impl ReadModels {
     /// Every row of a view, in key order, as plain values: for comparing a live view with a
     /// rebuilt one.
     pub async fn dump(&self, view: View) -> Result<Vec<Vec<Value>>, ProjectionError> {
-        let (sql, columns): (&str, &[Col]) = match view {
+        let (sql, columns): (String, &[Col]) = match view {
             View::Migrations => (
-                "SELECT migration_id, portal, account, status, settings, interruption, \
-                 lease_epoch, configured_at, updated_at FROM view_migrations \
-                 ORDER BY migration_id",
-                &[
-                    Col::Text,
-                    Col::Text,
-                    Col::Text,
-                    Col::Text,
-                    Col::Text,
-                    Col::Text,
-                    Col::Int,
-                    Col::Text,
-                    Col::Text,
-                ],
+                format!("SELECT {MIGRATION_COLUMNS} FROM view_migrations ORDER BY migration_id"),
+                &MIGRATION_TYPES,
             ),
             View::Progress => (
                 "SELECT migration_id, kind, counted, in_period, transferred, failed, \
-                 outside_period, rolled_back FROM view_progress ORDER BY migration_id, kind",
+                 outside_period, rolled_back FROM view_progress ORDER BY migration_id, kind"
+                    .to_owned(),
                 &[
                     Col::Text,
                     Col::Text,
@@ -354,7 +354,8 @@ impl ReadModels {
             ),
             View::Failures => (
                 "SELECT migration_id, kind, chunk_index, amo_id, code, message, failed_at, \
-                 ordinal FROM view_failures ORDER BY migration_id, kind, chunk_index, amo_id",
+                 ordinal FROM view_failures ORDER BY migration_id, kind, chunk_index, amo_id"
+                    .to_owned(),
                 &[
                     Col::Text,
                     Col::Text,
@@ -368,7 +369,8 @@ impl ReadModels {
             ),
             View::IdMap => (
                 "SELECT migration_id, kind, chunk_index, amo_id, b24_id, ordinal, rolled_back \
-                 FROM view_id_map ORDER BY migration_id, kind, chunk_index, amo_id",
+                 FROM view_id_map ORDER BY migration_id, kind, chunk_index, amo_id"
+                    .to_owned(),
                 &[
                     Col::Text,
                     Col::Text,
@@ -382,7 +384,8 @@ impl ReadModels {
             View::History => (
                 "SELECT migration_id, ordinal, aggregate_type, aggregate_id, sequence, \
                  event_type, event_version, payload, recorded_at FROM view_history \
-                 ORDER BY migration_id, ordinal",
+                 ORDER BY migration_id, ordinal"
+                    .to_owned(),
                 &[
                     Col::Text,
                     Col::Int,
