@@ -22,14 +22,8 @@ use super::view_db;
 use crate::cli::RunArgs;
 use crate::error::CliError;
 
-/// The entities a run moves when `--entities` is not given.
-const DEFAULT_ENTITIES: [Entity; 5] = [
-    Entity::Users,
-    Entity::Companies,
-    Entity::Contacts,
-    Entity::Pipelines,
-    Entity::Deals,
-];
+/// The entities a run moves when `--entities` is not given: all seven.
+const DEFAULT_ENTITIES: [Entity; 7] = Entity::ALL;
 
 /// Names of the secrets kept for a run.
 const AMO_URL: &str = "amo_url";

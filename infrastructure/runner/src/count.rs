@@ -1,9 +1,14 @@
 //! Counting (C1): every chosen entity, total and inside the period, with its chunks planned
 //! as the records stream by.
+//!
+//! Events are the notes of deals, contacts and companies, planned together as one kind: the
+//! engine relies on amoCRM numbering notes once across the three collections (a note id seen
+//! twice is planned once).
 
 use chrono::{TimeZone, Utc};
 use futures::{Stream, StreamExt};
 use migrator_amocrm::models::Record;
+use migrator_amocrm::models::common::EntityKind;
 use migrator_amocrm::{AmoError, ListQuery, Period};
 use migrator_domain::{Entity, Migration, MigrationCommand};
 
@@ -48,12 +53,21 @@ pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<(), 
                 }
                 (total, total)
             }
-            Entity::Events | Entity::Tasks => {
-                return Err(RunnerError::Unsupported {
-                    entity,
-                    why: "this version does not move them; leave them out of the settings",
-                });
+            Entity::Events => {
+                let (mut total, mut inside) = (0, 0);
+                for collection in [
+                    EntityKind::Leads,
+                    EntityKind::Contacts,
+                    EntityKind::Companies,
+                ] {
+                    let notes = amo.notes(collection, ListQuery::new());
+                    let (more, more_inside) = plan(&mut planner, notes, period).await?;
+                    total += more;
+                    inside += more_inside;
+                }
+                (total, inside)
             }
+            Entity::Tasks => plan(&mut planner, amo.tasks(ListQuery::new()), period).await?,
         };
         planner.finish().await?;
 

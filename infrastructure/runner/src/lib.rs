@@ -19,16 +19,23 @@
 //! # Layout
 //! - [`runner`]: [`Runner`], its services, and the loop that drives a run to its next stop.
 //! - `count`: counting and planning.
-//! - `transfer/`: one module per kind of step (users, CRM records, pipelines).
+//! - `transfer/`: one module per kind of step (users, CRM records, pipelines, events, tasks).
 //! - `rollback`: deleting what a run created, newest first.
 //! - [`summary`]: the run's balance and failures, as the command line prints them.
 //! - `source`: amoCRM's records turned into the inputs of the mapping rules.
 //!
+//! Tasks have no origin fields: each one carries the same marker at the end of its
+//! description, and a batch in doubt looks its tasks up by that marker.
+//!
 //! # Not yet moved
-//! Events (notes, mail, calls, files) and tasks: a run that chooses them is refused before
-//! anything is written. Custom field values are not moved yet either: the portal's user
-//! fields are not created, so every custom value is left in amoCRM (standard phone, e-mail,
-//! website and address fields do move).
+//! - Files are not uploaded: a note with a file (or a call with a recording, when files are
+//!   chosen) becomes its activity, whose description names the file (or keeps the recording's
+//!   link) and, for attachments, says plainly that the file was not uploaded; the file stays in
+//!   amoCRM.
+//! - Custom field values: the portal's user fields are not created, so every custom value is
+//!   left in amoCRM (standard phone, e-mail, website and address fields do move).
+//! - A task's report is written into its description after «Отчёт:», not as a task result;
+//!   the account's own task type names are not read (such tasks are titled «Задача»).
 
 mod chunks;
 mod count;

@@ -24,8 +24,9 @@ pub(crate) struct Done {
     pub(crate) users_kept: u64,
 }
 
-/// Deletes everything the run created and has not deleted yet, newest first: deals, stages,
-/// pipelines, contacts, companies; within a kind, last chunk first, last record first.
+/// Deletes everything the run created and has not deleted yet, newest first: tasks,
+/// activities, deals, stages, pipelines, contacts, companies; within a kind, last chunk
+/// first, last record first.
 pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<Done, RunnerError> {
     let store = drive.runner.store();
     let total = |entity: Entity| {
@@ -37,6 +38,8 @@ pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<Done
     let mut done = Done::default();
 
     let kinds = [
+        (RecordKind::Task, chunk_count(total(Entity::Tasks))),
+        (RecordKind::Note, chunk_count(total(Entity::Events))),
         (RecordKind::Deal, chunk_count(total(Entity::Deals))),
         (
             RecordKind::Stage,
@@ -153,32 +156,34 @@ async fn delete(
         Err(error) => Err(RunnerError::from(error)),
     };
 
-    let entity = match kind {
-        RecordKind::Stage | RecordKind::Pipeline => {
-            let mut records = Vec::with_capacity(batch.len());
-            for (amo_id, b24_id) in batch {
-                let result = if kind == RecordKind::Stage {
-                    b24.delete_stage(stage_numeric_id(b24_id), true).await
-                } else {
-                    b24.delete_deal_category(b24_id.parse().unwrap_or_default())
-                        .await
-                };
-                records.push(gone(*amo_id, result)?);
-            }
-            return Ok(records);
-        }
-        RecordKind::Deal => CrmEntity::Deal,
-        RecordKind::Contact => CrmEntity::Contact,
-        _ => CrmEntity::Company,
+    let (method, key) = match kind {
+        RecordKind::Task => ("tasks.task.delete".to_owned(), "taskId"),
+        RecordKind::Note => ("crm.activity.delete".to_owned(), "id"),
+        RecordKind::Deal => (CrmEntity::Deal.method("delete"), "id"),
+        RecordKind::Contact => (CrmEntity::Contact.method("delete"), "id"),
+        _ => (CrmEntity::Company.method("delete"), "id"),
     };
+    if matches!(kind, RecordKind::Stage | RecordKind::Pipeline) {
+        let mut records = Vec::with_capacity(batch.len());
+        for (amo_id, b24_id) in batch {
+            let result = if kind == RecordKind::Stage {
+                b24.delete_stage(stage_numeric_id(b24_id), true).await
+            } else {
+                b24.delete_deal_category(b24_id.parse().unwrap_or_default())
+                    .await
+            };
+            records.push(gone(*amo_id, result)?);
+        }
+        return Ok(records);
+    }
 
     let mut request = Batch::new();
     for (amo_id, b24_id) in batch {
         let id: u64 = b24_id.parse().unwrap_or_default();
         request.push(
             format!("d{amo_id}"),
-            entity.method("delete"),
-            serde_json::json!({"id": id}),
+            method.clone(),
+            serde_json::json!({ key: id }),
         )?;
     }
     let answer = b24.batch(&request).await?;

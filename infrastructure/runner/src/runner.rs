@@ -9,7 +9,7 @@ use migrator_amocrm::AmoClient;
 use migrator_bitrix24::B24Client;
 use migrator_domain::mapping::Origin;
 use migrator_domain::migration::Interruption;
-use migrator_domain::{Entity, Migration, MigrationCommand, Settings, Status};
+use migrator_domain::{Migration, MigrationCommand, Settings, Status};
 use migrator_store::Store;
 use uuid::Uuid;
 
@@ -118,16 +118,6 @@ impl Runner {
 
     /// Configures a new run and drives it to its first resting point.
     pub async fn start(&self, request: RunRequest) -> Result<Stop, RunnerError> {
-        for entity in [Entity::Events, Entity::Tasks] {
-            if request.settings.entities.contains(&entity) {
-                return Err(RunnerError::Unsupported {
-                    entity,
-                    why: "this version moves users, companies, contacts, pipelines and deals; \
-                          leave events and tasks out of --entities",
-                });
-            }
-        }
-
         let configure = MigrationCommand::Configure {
             migration_id: request.migration_id,
             portal: request.portal,

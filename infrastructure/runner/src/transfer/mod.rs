@@ -1,9 +1,11 @@
-//! Moving (D1-D6): each chosen entity in dependency order, chunk by chunk, one Bitrix24
+//! Moving (D1-D8): each chosen entity in dependency order, chunk by chunk, one Bitrix24
 //! `batch` per command.
 
 mod context;
 mod crm;
+mod events;
 mod pipelines;
+mod tasks;
 mod users;
 
 use migrator_domain::plan::{Plan, check_pipeline_targets};
@@ -89,10 +91,13 @@ pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<Pass
                 crm::run(drive, migration, entity, &context).await?
             }
             Entity::Events | Entity::Tasks => {
-                return Err(RunnerError::Unsupported {
-                    entity,
-                    why: "this version does not move them; leave them out of the settings",
-                });
+                let mut context = Context::build(drive, migration).await?;
+                events::with_deals(drive, migration, &mut context).await?;
+                if entity == Entity::Events {
+                    events::run(drive, migration, &context).await?
+                } else {
+                    tasks::run(drive, migration, &context).await?
+                }
             }
         };
         if pass == Pass::Stopped {

@@ -1,0 +1,447 @@
+//! Events (D7): notes of deals, contacts and companies become CRM activities through
+//! `map_note`, chunk by chunk, in `batch` calls of 50, adopted by origin when a batch is in
+//! doubt.
+//!
+//! A chunk of notes holds amoCRM note ids only; amoCRM numbers notes across its three note
+//! collections, so the engine asks each collection for the chunk's ids in turn.
+//!
+//! Files are not uploaded yet: a note with a file becomes its activity, whose description
+//! names the file and says it was not uploaded; the file stays in amoCRM. A call's recording
+//! is kept as its link in the description.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use futures::TryStreamExt;
+use migrator_amocrm::ListQuery;
+use migrator_amocrm::models::common::EntityKind;
+use migrator_amocrm::models::notes::{CallStatus, Note, NoteKind};
+use migrator_bitrix24::{B24Error, Batch};
+use migrator_domain::chunk::{BATCH_LIMIT, FailureCode, RecordOutcome};
+use migrator_domain::mapping::activity::{AmoNote, map_note};
+use migrator_domain::mapping::{AmoEntity, Fields, Origin};
+use migrator_domain::{ChunkCommand, ChunkId, Entity, Migration, Period, RecordKind};
+use serde_json::{Value, json};
+
+use super::{Context, Pass, still_moving};
+use crate::chunks::{chunk_count, load_all, numeric_portal_ids};
+use crate::error::RunnerError;
+use crate::runner::Drive;
+
+/// amoCRM ids per listing request when fetching a chunk's notes.
+const IDS_PER_REQUEST: usize = 250;
+
+/// The line added to the description of an activity whose file was not uploaded.
+const FILE_NOT_UPLOADED: &str = "(файл не загружен в Bitrix24: эта версия переносит только сведения о файле, сам файл \
+     остаётся в amoCRM)";
+
+/// One note, ready to send or already decided.
+enum Prepared {
+    /// Fields for `crm.activity.add`, and whether the activity is completed after the add.
+    Create { fields: Fields, complete: bool },
+    /// An outcome without a call: failed, or outside the period.
+    Settled(RecordOutcome),
+}
+
+/// Adds the portal ids of the run's moved deals to `context` (the CRM pass needs only
+/// companies and contacts; activities and tasks are bound to deals too).
+pub(super) async fn with_deals(
+    drive: &Drive<'_>,
+    migration: &Migration,
+    context: &mut Context,
+) -> Result<(), RunnerError> {
+    let total = migration
+        .counts()
+        .get(&Entity::Deals)
+        .map_or(0, |count| count.total);
+    let store = drive.runner.store();
+
+    let chunks = load_all(store, drive.id, RecordKind::Deal, chunk_count(total)).await?;
+    context.mapping.ids.deals = numeric_portal_ids(&chunks);
+    Ok(())
+}
+
+/// Moves the pending notes, chunk by chunk.
+pub(crate) async fn run(
+    drive: &Drive<'_>,
+    migration: &Migration,
+    context: &Context,
+) -> Result<Pass, RunnerError> {
+    let kind = RecordKind::Note;
+    let total = migration
+        .counts()
+        .get(&Entity::Events)
+        .map_or(0, |count| count.total);
+    let period = migration.settings().and_then(|settings| settings.period);
+    let mut in_doubt = true;
+
+    for index in 0..chunk_count(total) {
+        let chunk_id = ChunkId::new(drive.id, kind, index);
+        let chunk = drive.runner.store().load_chunk(chunk_id).await?;
+        let pending: Vec<u64> = chunk.pending().collect();
+        if pending.is_empty() {
+            continue;
+        }
+        let mut prepared = prepare(drive, &pending, period, context).await?;
+
+        for batch in pending.chunks(BATCH_LIMIT) {
+            if !still_moving(drive).await? {
+                return Ok(Pass::Stopped);
+            }
+            let outcomes = send(drive, batch, &mut prepared, &mut in_doubt).await?;
+            let command = ChunkCommand::RecordBatch {
+                migration_id: drive.id,
+                kind,
+                outcomes,
+                at: Utc::now(),
+            };
+            drive.runner.store().chunk(chunk_id, command).await?;
+            drive.runner.progress.advance(batch.len() as u64);
+        }
+    }
+    Ok(Pass::Done)
+}
+
+/// Fetches the chunk's pending notes from the three note collections and maps each one.
+async fn prepare(
+    drive: &Drive<'_>,
+    pending: &[u64],
+    period: Option<Period>,
+    context: &Context,
+) -> Result<BTreeMap<u64, Prepared>, RunnerError> {
+    let amo = &drive.runner.services.amo;
+    let mut prepared = BTreeMap::new();
+
+    for ids in pending.chunks(IDS_PER_REQUEST) {
+        for collection in [
+            EntityKind::Leads,
+            EntityKind::Contacts,
+            EntityKind::Companies,
+        ] {
+            let missing: Vec<u64> = ids
+                .iter()
+                .copied()
+                .filter(|id| !prepared.contains_key(id))
+                .collect();
+            if missing.is_empty() {
+                break;
+            }
+            let query = missing.iter().fold(ListQuery::new(), |query, id| {
+                query.param("filter[id][]", &id.to_string())
+            });
+            let notes: Vec<Note> = amo.notes(collection, query).try_collect().await?;
+            for note in notes {
+                let Some(input) = amo_note(&note, collection) else {
+                    continue;
+                };
+                prepared.insert(input.id, decide(&input, period, context));
+            }
+        }
+    }
+    Ok(prepared)
+}
+
+/// Decides a fetched note: outside the period, failed to map, or to create.
+fn decide(note: &AmoNote, period: Option<Period>, context: &Context) -> Prepared {
+    let inside = period.is_none_or(|period| {
+        chrono::DateTime::from_timestamp(note.created_at, 0)
+            .is_some_and(|created| period.contains(created))
+    });
+    if !inside {
+        return Prepared::Settled(RecordOutcome::OutsidePeriod { amo_id: note.id });
+    }
+
+    // The owner's name is not fetched: meetings name their owner as «amoCRM leads #id».
+    let mapped = match map_note(note, "", &context.mapping) {
+        Ok(mapped) => mapped,
+        Err(failure) => {
+            return Prepared::Settled(RecordOutcome::Failed {
+                amo_id: note.id,
+                code: failure.code,
+                message: failure.message,
+            });
+        }
+    };
+
+    let mut fields = mapped.mapped.fields;
+    if !mapped.mapped.files.is_empty() {
+        tracing::warn!(
+            note = note.id,
+            "the note's file is not uploaded; its activity names it"
+        );
+        let description = fields
+            .get("DESCRIPTION")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let description = format!("{description}\n{FILE_NOT_UPLOADED}");
+        fields.insert("DESCRIPTION".into(), json!(description.trim_start()));
+    }
+    Prepared::Create {
+        fields,
+        complete: mapped.complete_after_add,
+    }
+}
+
+/// Sends one batch and returns the outcome of every note in it.
+async fn send(
+    drive: &Drive<'_>,
+    batch: &[u64],
+    prepared: &mut BTreeMap<u64, Prepared>,
+    in_doubt: &mut bool,
+) -> Result<Vec<RecordOutcome>, RunnerError> {
+    let b24 = &drive.runner.services.b24;
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut to_create = Vec::new();
+
+    for amo_id in batch {
+        match prepared.remove(amo_id) {
+            Some(Prepared::Settled(outcome)) => outcomes.push(outcome),
+            Some(Prepared::Create { fields, complete }) => {
+                to_create.push((*amo_id, fields, complete));
+            }
+            None => outcomes.push(RecordOutcome::Failed {
+                amo_id: *amo_id,
+                code: FailureCode::MissingReference,
+                message: format!(
+                    "amoCRM note {amo_id} was counted but is gone from the account (deleted \
+                     during the migration)"
+                ),
+            }),
+        }
+    }
+
+    // After a restart or a write whose answer was lost, what this batch would create may be
+    // on the portal already: adopt it instead of creating it again.
+    let mut to_complete = Vec::new();
+    if *in_doubt && !to_create.is_empty() {
+        let origins: Vec<(u64, String)> = to_create
+            .iter()
+            .map(|(amo_id, fields, _)| (*amo_id, text_field(fields, "ORIGIN_ID")))
+            .collect();
+        let found = find_by_origin(drive, &origins).await?;
+        to_create.retain(|(amo_id, _, complete)| {
+            let Some(b24_id) = found.get(amo_id) else {
+                return true;
+            };
+            tracing::info!(migration = %drive.id, amo_id, b24_id, "adopted an activity");
+            if *complete {
+                to_complete.push(*b24_id);
+            }
+            outcomes.push(transferred(*amo_id, *b24_id));
+            false
+        });
+    }
+
+    if !to_create.is_empty() {
+        let mut request = Batch::new();
+        for (amo_id, fields, _) in &to_create {
+            let params = json!({"fields": fields});
+            request.push(format!("a{amo_id}"), "crm.activity.add", params)?;
+        }
+        let answer = match b24.batch(&request).await {
+            Ok(answer) => answer,
+            Err(error) => {
+                *in_doubt = matches!(error, B24Error::OutcomeUnknown { .. });
+                return Err(error.into());
+            }
+        };
+
+        for (amo_id, _, complete) in to_create {
+            let key = format!("a{amo_id}");
+            if let Some(error) = answer.failure(&key) {
+                if error.stops_run() || error.is_retryable() {
+                    // The whole batch is retried after the interruption; what was created is
+                    // adopted by origin then.
+                    *in_doubt = true;
+                    return Err(error.into());
+                }
+                outcomes.push(RecordOutcome::Failed {
+                    amo_id,
+                    code: FailureCode::RejectedByPortal,
+                    message: error.to_string(),
+                });
+                continue;
+            }
+            let b24_id = answer.result(&key).and_then(numeric_id).unwrap_or_default();
+            if complete {
+                to_complete.push(b24_id);
+            }
+            outcomes.push(transferred(amo_id, b24_id));
+        }
+    }
+
+    // E-mails were added open so that the portal does not send them; completing one twice
+    // changes nothing, so adopted ones are completed again.
+    if let Err(error) = complete(drive, &to_complete).await {
+        *in_doubt = true;
+        return Err(error);
+    }
+    *in_doubt = false;
+    Ok(outcomes)
+}
+
+/// Sets `COMPLETED = Y` on these activities, in one batch.
+async fn complete(drive: &Drive<'_>, ids: &[u64]) -> Result<(), RunnerError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut request = Batch::new();
+    for id in ids {
+        let params = json!({"id": id, "fields": {"COMPLETED": "Y"}});
+        request.push(format!("c{id}"), "crm.activity.update", params)?;
+    }
+
+    let answer = drive.runner.services.b24.batch(&request).await?;
+    for id in ids {
+        if let Some(error) = answer.failure(&format!("c{id}")) {
+            return Err(error.into());
+        }
+    }
+    Ok(())
+}
+
+/// The portal ids of the activities of this run already carrying these origins, by amoCRM id.
+async fn find_by_origin(
+    drive: &Drive<'_>,
+    origins: &[(u64, String)],
+) -> Result<BTreeMap<u64, u64>, RunnerError> {
+    let originator = drive.origin.originator_id();
+    let mut request = Batch::new();
+    for (amo_id, origin_id) in origins {
+        let params = json!({
+            "filter": {"ORIGINATOR_ID": originator, "ORIGIN_ID": origin_id},
+            "select": ["ID", "ORIGINATOR_ID", "ORIGIN_ID"],
+        });
+        request.push(format!("o{amo_id}"), "crm.activity.list", params)?;
+    }
+
+    let answer = drive.runner.services.b24.batch(&request).await?;
+    let mut found = BTreeMap::new();
+    for (amo_id, origin_id) in origins {
+        let key = format!("o{amo_id}");
+        if let Some(error) = answer.failure(&key) {
+            return Err(error.into());
+        }
+        let rows = answer.result(&key).and_then(Value::as_array);
+        let hit = rows.into_iter().flatten().find(|row| {
+            row["ORIGINATOR_ID"].as_str() == Some(originator.as_str())
+                && row["ORIGIN_ID"].as_str() == Some(origin_id.as_str())
+        });
+        if let Some(b24_id) = hit.and_then(|row| numeric_id(&row["ID"])) {
+            found.insert(*amo_id, b24_id);
+        }
+    }
+    Ok(found)
+}
+
+fn transferred(amo_id: u64, b24_id: u64) -> RecordOutcome {
+    RecordOutcome::Transferred {
+        amo_id,
+        b24_id: b24_id.to_string(),
+        created: true,
+    }
+}
+
+/// An id the portal returned as a number or a string.
+pub(super) fn numeric_id(value: &Value) -> Option<u64> {
+    match value {
+        Value::String(text) => text.parse().ok(),
+        other => other.as_u64(),
+    }
+}
+
+fn text_field(fields: &Fields, key: &str) -> String {
+    fields
+        .get(key)
+        .and_then(Value::as_str)
+        .map_or_else(|| Origin::origin_id("note", 0), str::to_owned)
+}
+
+/// amoCRM's note as the mapping rules read it: its type's parameters back in amoCRM's shape.
+fn amo_note(note: &Note, collection: EntityKind) -> Option<AmoNote> {
+    let entity = AmoEntity::parse(collection.as_str())?;
+    let id = |value: i64| u64::try_from(value).ok();
+    Some(AmoNote {
+        id: id(note.id)?,
+        entity,
+        entity_id: note.entity_id.and_then(id).unwrap_or_default(),
+        note_type: note.kind.note_type().to_owned(),
+        params: params(&note.kind),
+        created_at: note.created_at.unwrap_or_default(),
+        responsible_user_id: note.responsible_user_id.and_then(id).filter(|id| *id > 0),
+    })
+}
+
+/// A note's typed parameters written back as amoCRM sends them.
+fn params(kind: &NoteKind) -> Value {
+    match kind {
+        NoteKind::Common { text } => json!({"text": text}),
+        NoteKind::CallIn(call) | NoteKind::CallOut(call) => json!({
+            "uniq": call.uniq,
+            "duration": call.duration,
+            "source": call.source,
+            "link": call.link,
+            "phone": call.phone,
+            "call_result": call.call_result,
+            "call_status": call.call_status.map(call_status_code),
+            "call_responsible": call.call_responsible,
+        }),
+        NoteKind::ServiceMessage(service)
+        | NoteKind::ExtendedServiceMessage(service)
+        | NoteKind::InvoicePaid(service) => json!({
+            "service": service.service,
+            "text": service.text,
+            "icon_url": service.icon_url,
+        }),
+        NoteKind::MessageCashier { status, text } => json!({"status": status, "text": text}),
+        NoteKind::Geolocation {
+            text,
+            address,
+            longitude,
+            latitude,
+        } => json!({
+            "text": text,
+            "address": address,
+            "longitude": longitude,
+            "latitude": latitude,
+        }),
+        NoteKind::SmsIn(sms) | NoteKind::SmsOut(sms) => {
+            json!({"text": sms.text, "phone": sms.phone})
+        }
+        NoteKind::Attachment(file) => json!({
+            "file_uuid": file.file_uuid,
+            "version_uuid": file.version_uuid,
+            "file_name": file.file_name,
+            "original_name": file.original_name,
+            "attachment": file.attachment,
+            "text": file.text,
+            "is_drive_attachment": file.is_drive_attachment,
+        }),
+        NoteKind::Mail(mail) => json!({
+            "thread_id": mail.thread_id,
+            "message_id": mail.message_id,
+            "private": mail.private,
+            "income": mail.income,
+            "from": mail.from,
+            "to": mail.to,
+            "subject": mail.subject,
+            "content_summary": mail.content_summary,
+            "attach_cnt": mail.attach_cnt,
+        }),
+        NoteKind::KnownOpaque { params, .. } | NoteKind::Unknown { params, .. } => params.clone(),
+    }
+}
+
+/// amoCRM's code of a call status.
+fn call_status_code(status: CallStatus) -> i64 {
+    match status {
+        CallStatus::LeftVoicemail => 1,
+        CallStatus::CallBackLater => 2,
+        CallStatus::NotAvailable => 3,
+        CallStatus::Talked => 4,
+        CallStatus::WrongNumber => 5,
+        CallStatus::NoAnswer => 6,
+        CallStatus::Busy => 7,
+        CallStatus::Other(code) => code,
+    }
+}

@@ -1,0 +1,278 @@
+//! Events and tasks (D7, D8) against both simulators on SQLite: all seven entities move and
+//! balance, every activity sits on the portal record its note was written on, a note of a
+//! deal that was not moved fails with its reason, tasks carry «Отчёт», a rollback removes
+//! activities and tasks, and a run killed while moving events creates no activity twice.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use migrator_domain::Entity;
+use migrator_domain::mapping::{company, contact, deal};
+use migrator_runner::Stop;
+use migrator_sandbox_amocrm::generator::EntityKind;
+use migrator_tests::Kind;
+use serde_json::Value;
+use support::World;
+
+const ALL: [Entity; 7] = Entity::ALL;
+
+/// A field of a portal record as text (the portal keeps ids as strings).
+fn text(record: &Value, key: &str) -> String {
+    match &record[key] {
+        Value::String(text) => text.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The portal records of one CRM type by their portal id.
+fn by_id(world: &World, key: &str) -> BTreeMap<String, Value> {
+    world
+        .portal(key)
+        .into_iter()
+        .map(|record| (text(&record, "ID"), record))
+        .collect()
+}
+
+/// How often each `ORIGIN_ID` appears among the portal's activities.
+fn activity_origins(world: &World) -> BTreeMap<String, usize> {
+    let mut seen = BTreeMap::new();
+    for activity in world.portal("activities") {
+        *seen.entry(text(&activity, "ORIGIN_ID")).or_default() += 1;
+    }
+    seen
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d7_d8_all_seven_entities_move_balance_and_bind_to_their_records() {
+    let world = World::with_amo_rate(Kind::Sqlite, 200, 50).await;
+    let runner = world.runner().await;
+    let request = world.request(&ALL);
+    let id = request.migration_id;
+
+    let stop = runner.start(request).await.expect("the run completes");
+
+    assert_eq!(stop, Stop::Finished);
+    let summary = runner.summary(id).await.expect("summary");
+    assert_eq!(summary.entities.len(), 7, "{:?}", summary.entities.keys());
+    for (entity, line) in &summary.entities {
+        assert!(line.balanced, "{entity}: {line:?}");
+        assert!(line.counted > 0, "{entity} has records in the account");
+    }
+    let events = &summary.entities["events"];
+    let activities = world.portal("activities");
+    assert!(events.transferred > 0, "{events:?}");
+    assert_eq!(activities.len() as u64, events.transferred);
+    assert_eq!(
+        activity_origins(&world).len(),
+        activities.len(),
+        "every activity has its own origin"
+    );
+
+    // Each activity sits on the portal record made from the amoCRM record of its note.
+    let account = world.amo.control().account();
+    let owners = [
+        ("2", by_id(&world, "deals"), deal::ORIGIN_KIND),
+        ("3", by_id(&world, "contacts"), contact::ORIGIN_KIND),
+        ("4", by_id(&world, "companies"), company::ORIGIN_KIND),
+    ];
+    for activity in &activities {
+        let origin = text(activity, "ORIGIN_ID");
+        let note_id: u64 = origin
+            .rsplit(':')
+            .next()
+            .and_then(|id| id.parse().ok())
+            .expect(&origin);
+        let index = account
+            .index_of(EntityKind::Notes, note_id)
+            .expect("a note");
+        let note = account.note(index);
+        let owner_type = text(activity, "OWNER_TYPE_ID");
+        let (_, records, kind) = owners
+            .iter()
+            .find(|(type_id, _, _)| *type_id == owner_type)
+            .expect("a deal, contact or company owner");
+        let owner = &records[&text(activity, "OWNER_ID")];
+        assert_eq!(
+            text(owner, "ORIGIN_ID"),
+            format!("{kind}:{}", note.entity_id),
+            "activity {origin} is bound to the record its note was written on"
+        );
+    }
+
+    // Tasks: one per moved amoCRM task, each with its report heading, some bound to CRM.
+    let tasks = world.portal("tasks");
+    assert_eq!(tasks.len() as u64, summary.entities["tasks"].transferred);
+    assert!(!tasks.is_empty());
+    for task in &tasks {
+        let description = text(task, "description");
+        assert!(description.contains("Отчёт:"), "{description}");
+        assert!(
+            description.contains(&format!("amocrm:{}:{id}", account.account_id())),
+            "the task carries the run's marker: {description}"
+        );
+    }
+    let bound = tasks
+        .iter()
+        .filter(|task| {
+            task["ufCrmTask"]
+                .as_array()
+                .is_some_and(|links| !links.is_empty())
+        })
+        .count();
+    assert!(bound > 0, "tasks keep their links to moved records");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d7_a_note_of_a_deal_that_was_not_moved_fails_with_its_reason() {
+    let world = World::with_amo_rate(Kind::Sqlite, 200, 50).await;
+    let account = world.amo.control().account();
+    let (lead_index, note_index) = (0..account.count(EntityKind::Leads))
+        .find_map(|index| {
+            let first = account.notes_of(EntityKind::Leads, index).next()?;
+            Some((index, first))
+        })
+        .expect("a lead with notes");
+    let lead_id = account.id_of(EntityKind::Leads, lead_index);
+    let note_id = account.note(note_index).id;
+    // The lead is gone before the run counts, so the run never moves it; its note stays.
+    assert!(
+        world
+            .amo
+            .control()
+            .delete_record(EntityKind::Leads, lead_id)
+    );
+    let runner = world.runner().await;
+    let request = world.request(&ALL);
+    let id = request.migration_id;
+
+    let stop = runner.start(request).await.expect("the run completes");
+
+    assert_eq!(stop, Stop::Finished);
+    let origin = format!("note:leads:{note_id}");
+    assert!(
+        !activity_origins(&world).contains_key(&origin),
+        "the note of a deal that was not moved is not moved"
+    );
+    world.test.projector().catch_up().await.expect("views");
+    let failures = world
+        .test
+        .read()
+        .failures(id, 0, 10_000)
+        .await
+        .expect("failures");
+    let failure = failures
+        .iter()
+        .map(|(_, failure)| failure)
+        .find(|failure| failure.amo_id == note_id as i64)
+        .expect("the note is in the failure list");
+    assert_eq!(failure.entity, "events");
+    assert_eq!(failure.code, "parent_not_moved");
+    assert!(
+        failure.reason.contains(&lead_id.to_string()),
+        "{}",
+        failure.reason
+    );
+    let summary = runner.summary(id).await.expect("summary");
+    assert!(summary.entities["events"].failed > 0);
+    assert!(summary.entities["events"].balanced);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e4_a_rollback_removes_activities_and_tasks_with_the_records() {
+    let world = World::new(Kind::Sqlite, 200).await;
+    let runner = world.runner().await;
+    let request = world.request(&ALL);
+    let id = request.migration_id;
+    assert_eq!(runner.start(request).await.expect("moved"), Stop::Finished);
+    assert!(!world.portal("activities").is_empty());
+    assert!(!world.portal("tasks").is_empty());
+
+    let stop = runner.rollback(id).await.expect("rolled back");
+
+    assert_eq!(stop, Stop::RolledBack);
+    for key in ["activities", "tasks", "deals", "contacts", "companies"] {
+        assert!(
+            world.portal(key).is_empty(),
+            "{key} remain after the rollback"
+        );
+    }
+    let summary = runner.summary(id).await.expect("summary");
+    assert_eq!(summary.status, "rolled_back");
+    assert!(summary.entities["events"].rolled_back > 0);
+    assert!(summary.entities["tasks"].rolled_back > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn h2_a_run_killed_while_moving_events_creates_every_activity_exactly_once() {
+    let world = World::with_amo_rate(Kind::Sqlite, 1_000, 50).await;
+    let request = world.request(&ALL);
+    let id = request.migration_id;
+    // Batches are carried out at once and answered 60 ms later: a kill in that window leaves
+    // activities on the portal whose outcomes were never recorded.
+    world
+        .b24
+        .control()
+        .slow_down("batch", Duration::from_millis(60));
+
+    // The first process moves the CRM core undisturbed and is killed once deals are done.
+    let first = world.runner().await;
+    let store = world.test.store.clone();
+    let moving = tokio::spawn(async move { first.start(request).await });
+    loop {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let migration = store.load_migration(id).await.expect("load");
+        if migration.completed().contains(&Entity::Deals) {
+            break;
+        }
+        assert!(!moving.is_finished(), "the run stopped before events");
+    }
+    moving.abort();
+    let _ = moving.await;
+
+    // Later processes are cut off after irregular delays, between a call to the portal and
+    // the command recording it too.
+    let mut outcome = Err(());
+    let mut kills_while_moving_events = 0;
+    for attempt in 0..400u64 {
+        if matches!(outcome, Ok(Ok(Stop::Finished))) || kills_while_moving_events >= 12 {
+            break;
+        }
+        let migration = world
+            .runner()
+            .await
+            .store()
+            .load_migration(id)
+            .await
+            .expect("load");
+        let on_events = migration.completed().contains(&Entity::Deals)
+            && !migration.completed().contains(&Entity::Events);
+        if outcome.is_err() && on_events {
+            kills_while_moving_events += 1;
+        }
+        let runner = world.runner().await;
+        let cut = Duration::from_millis(40 + (attempt * 53) % 260);
+        outcome = tokio::time::timeout(cut, runner.resume(id))
+            .await
+            .map_err(drop);
+    }
+    assert!(
+        kills_while_moving_events >= 12,
+        "only {kills_while_moving_events} kills landed while moving events"
+    );
+    let runner = world.runner().await;
+    assert_eq!(runner.resume(id).await.expect("completes"), Stop::Finished);
+
+    let summary = runner.summary(id).await.expect("summary");
+    let seen = activity_origins(&world);
+    let twice: Vec<_> = seen.iter().filter(|(_, count)| **count > 1).collect();
+    assert!(twice.is_empty(), "activities created twice: {twice:?}");
+    assert_eq!(seen.len() as u64, summary.entities["events"].transferred);
+    let tasks = world.portal("tasks");
+    assert_eq!(tasks.len() as u64, summary.entities["tasks"].transferred);
+    for (entity, line) in &summary.entities {
+        assert!(line.balanced, "{entity}: {line:?}");
+    }
+}
