@@ -15,6 +15,8 @@
 //! - A process killed between the call and the command leaves created records without
 //!   outcomes. On every start the first batch is *in doubt*: before creating anything, the
 //!   engine looks its records up by origin and adopts what it finds.
+//! - Tasks have no origin fields: each one ends its description with the same marker
+//!   (`[<ORIGINATOR_ID> task:<id>]`), and a batch in doubt looks its tasks up by it.
 //!
 //! # Layout
 //! - [`runner`]: [`Runner`], its services, and the loop that drives a run to its next stop.
@@ -24,14 +26,11 @@
 //! - [`summary`]: the run's balance and failures, as the command line prints them.
 //! - `source`: amoCRM's records turned into the inputs of the mapping rules.
 //!
-//! Tasks have no origin fields: each one carries the same marker at the end of its
-//! description, and a batch in doubt looks its tasks up by that marker.
-//!
 //! # Not yet moved
-//! - Files are not uploaded: a note with a file (or a call with a recording, when files are
-//!   chosen) becomes its activity, whose description names the file (or keeps the recording's
-//!   link) and, for attachments, says plainly that the file was not uploaded; the file stays in
-//!   amoCRM.
+//! - Files are not uploaded: when files are chosen, a note with a file (or a call with a
+//!   recording) still becomes its activity, whose description names the file (or keeps the
+//!   recording's link) and says plainly that the file was not uploaded; the file stays in
+//!   amoCRM. The run's failure list does not mention it, because the activity did move.
 //! - Custom field values: the portal's user fields are not created, so every custom value is
 //!   left in amoCRM (standard phone, e-mail, website and address fields do move).
 //! - A task's report is written into its description after «Отчёт:», not as a task result;

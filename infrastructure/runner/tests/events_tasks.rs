@@ -8,10 +8,10 @@ mod support;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use migrator_domain::Entity;
 use migrator_domain::mapping::{company, contact, deal};
+use migrator_domain::{Entity, Settings};
 use migrator_runner::Stop;
-use migrator_sandbox_amocrm::generator::EntityKind;
+use migrator_sandbox_amocrm::generator::{EntityKind, NoteBody};
 use migrator_tests::Kind;
 use serde_json::Value;
 use support::World;
@@ -100,7 +100,50 @@ async fn d7_d8_all_seven_entities_move_balance_and_bind_to_their_records() {
             format!("{kind}:{}", note.entity_id),
             "activity {origin} is bound to the record its note was written on"
         );
+
+        if owner_type == "2" && text(activity, "TYPE_ID") == "1" {
+            let named = &activity["COMMUNICATIONS"][0]["VALUE"];
+            assert_eq!(named, &owner["TITLE"], "{origin}: a meeting names its deal");
+        }
+
+        let start = chrono::DateTime::parse_from_rfc3339(&text(activity, "START_TIME"))
+            .expect("a start time");
+        assert_eq!(
+            start.timestamp(),
+            note.created_at,
+            "{origin} starts when the note was made"
+        );
+        if let NoteBody::Call {
+            has_recording: true,
+            ..
+        } = note.body
+        {
+            let link = format!("/recordings/{note_id}.mp3");
+            assert!(
+                text(activity, "DESCRIPTION").contains(&link),
+                "{origin} keeps its recording"
+            );
+        }
     }
+
+    // E-mails are history: completed on the portal, never sent by it.
+    let mails: Vec<_> = activities
+        .iter()
+        .filter(|activity| text(activity, "TYPE_ID") == "4")
+        .collect();
+    assert!(!mails.is_empty(), "the account has e-mails");
+    assert!(mails.iter().all(|mail| text(mail, "COMPLETED") == "Y"));
+    let state = world.b24.control().state();
+    assert_eq!(
+        state["sent_emails"],
+        serde_json::json!([]),
+        "no e-mail was sent"
+    );
+    assert!(
+        activities
+            .iter()
+            .any(|activity| text(activity, "TYPE_ID") == "2")
+    );
 
     // Tasks: one per moved amoCRM task, each with its report heading, some bound to CRM.
     let tasks = world.portal("tasks");
@@ -275,4 +318,36 @@ async fn h2_a_run_killed_while_moving_events_creates_every_activity_exactly_once
     for (entity, line) in &summary.entities {
         assert!(line.balanced, "{entity}: {line:?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d7_with_files_chosen_a_file_note_moves_and_says_its_file_was_not_uploaded() {
+    let world = World::with_amo_rate(Kind::Sqlite, 200, 50).await;
+    let runner = world.runner().await;
+    let mut request = world.request(&ALL);
+    request.settings = Settings::new(ALL, None, true, BTreeMap::new())
+        .expect("settings")
+        .0;
+    let id = request.migration_id;
+
+    let stop = runner.start(request).await.expect("the run completes");
+
+    assert_eq!(stop, Stop::Finished);
+    let files: Vec<_> = world
+        .portal("activities")
+        .into_iter()
+        .filter(|activity| text(activity, "SUBJECT").starts_with("Файл:"))
+        .collect();
+    assert!(!files.is_empty(), "the account has file notes");
+    let said = files
+        .iter()
+        .filter(|activity| text(activity, "DESCRIPTION").contains("файл не загружен"))
+        .count();
+    assert!(said > 0, "file activities say the file was not uploaded");
+    assert!(
+        world.portal("files").is_empty(),
+        "nothing is uploaded to the portal's drive"
+    );
+    let summary = runner.summary(id).await.expect("summary");
+    assert!(summary.entities["events"].balanced);
 }

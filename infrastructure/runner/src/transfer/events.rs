@@ -3,13 +3,17 @@
 //! doubt.
 //!
 //! A chunk of notes holds amoCRM note ids only; amoCRM numbers notes across its three note
-//! collections, so the engine asks each collection for the chunk's ids in turn.
+//! collections, so the engine asks each collection for the chunk's ids in turn. The names of
+//! the moved records the notes were written on are read too: a meeting names its record.
+//!
+//! E-mails are added open (the portal would send a completed outgoing one) and completed in
+//! a second batch; an adopted e-mail is completed again, which changes nothing if it was.
 //!
 //! Files are not uploaded yet: a note with a file becomes its activity, whose description
 //! names the file and says it was not uploaded; the file stays in amoCRM. A call's recording
 //! is kept as its link in the description.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
 use futures::TryStreamExt;
@@ -102,7 +106,8 @@ pub(crate) async fn run(
     Ok(Pass::Done)
 }
 
-/// Fetches the chunk's pending notes from the three note collections and maps each one.
+/// Fetches the chunk's pending notes from the three note collections, and the names of the
+/// records they were written on, and maps each note.
 async fn prepare(
     drive: &Drive<'_>,
     pending: &[u64],
@@ -110,7 +115,7 @@ async fn prepare(
     context: &Context,
 ) -> Result<BTreeMap<u64, Prepared>, RunnerError> {
     let amo = &drive.runner.services.amo;
-    let mut prepared = BTreeMap::new();
+    let mut notes = BTreeMap::new();
 
     for ids in pending.chunks(IDS_PER_REQUEST) {
         for collection in [
@@ -121,7 +126,7 @@ async fn prepare(
             let missing: Vec<u64> = ids
                 .iter()
                 .copied()
-                .filter(|id| !prepared.contains_key(id))
+                .filter(|id| !notes.contains_key(id))
                 .collect();
             if missing.is_empty() {
                 break;
@@ -129,20 +134,88 @@ async fn prepare(
             let query = missing.iter().fold(ListQuery::new(), |query, id| {
                 query.param("filter[id][]", &id.to_string())
             });
-            let notes: Vec<Note> = amo.notes(collection, query).try_collect().await?;
-            for note in notes {
-                let Some(input) = amo_note(&note, collection) else {
-                    continue;
-                };
-                prepared.insert(input.id, decide(&input, period, context));
+            let fetched: Vec<Note> = amo.notes(collection, query).try_collect().await?;
+            for note in fetched {
+                if let Some(input) = amo_note(&note, collection) {
+                    notes.insert(input.id, input);
+                }
             }
         }
     }
-    Ok(prepared)
+
+    let names = owner_names(drive, notes.values(), context).await?;
+    Ok(notes
+        .values()
+        .map(|note| {
+            let name = names
+                .get(&(note.entity, note.entity_id))
+                .map_or("", String::as_str);
+            (note.id, decide(note, name, period, context))
+        })
+        .collect())
+}
+
+/// The names of the moved records these notes were written on; meetings name their owner
+/// with it.
+async fn owner_names<'a>(
+    drive: &Drive<'_>,
+    notes: impl Iterator<Item = &'a AmoNote>,
+    context: &Context,
+) -> Result<BTreeMap<(AmoEntity, u64), String>, RunnerError> {
+    let amo = &drive.runner.services.amo;
+    let mut owners: BTreeMap<AmoEntity, BTreeSet<u64>> = BTreeMap::new();
+    for note in notes {
+        if context
+            .mapping
+            .ids
+            .portal_id(note.entity, note.entity_id)
+            .is_some()
+        {
+            owners
+                .entry(note.entity)
+                .or_default()
+                .insert(note.entity_id);
+        }
+    }
+
+    let mut names = BTreeMap::new();
+    for (entity, ids) in owners {
+        let ids: Vec<u64> = ids.into_iter().collect();
+        for part in ids.chunks(IDS_PER_REQUEST) {
+            let query = part.iter().fold(ListQuery::new(), |query, id| {
+                query.param("filter[id][]", &id.to_string())
+            });
+            let found: Vec<(i64, String)> = match entity {
+                AmoEntity::Lead => {
+                    amo.leads(query)
+                        .map_ok(|lead| (lead.id, lead.name))
+                        .try_collect()
+                        .await?
+                }
+                AmoEntity::Contact => {
+                    amo.contacts(query)
+                        .map_ok(|contact| (contact.id, contact.name))
+                        .try_collect()
+                        .await?
+                }
+                AmoEntity::Company => {
+                    amo.companies(query)
+                        .map_ok(|company| (company.id, company.name))
+                        .try_collect()
+                        .await?
+                }
+                AmoEntity::Customer => Vec::new(),
+            };
+            for (id, name) in found {
+                names.insert((entity, crate::source::id(id)), name);
+            }
+        }
+    }
+    Ok(names)
 }
 
 /// Decides a fetched note: outside the period, failed to map, or to create.
-fn decide(note: &AmoNote, period: Option<Period>, context: &Context) -> Prepared {
+fn decide(note: &AmoNote, owner_name: &str, period: Option<Period>, context: &Context) -> Prepared {
     let inside = period.is_none_or(|period| {
         chrono::DateTime::from_timestamp(note.created_at, 0)
             .is_some_and(|created| period.contains(created))
@@ -151,8 +224,7 @@ fn decide(note: &AmoNote, period: Option<Period>, context: &Context) -> Prepared
         return Prepared::Settled(RecordOutcome::OutsidePeriod { amo_id: note.id });
     }
 
-    // The owner's name is not fetched: meetings name their owner as «amoCRM leads #id».
-    let mapped = match map_note(note, "", &context.mapping) {
+    let mapped = match map_note(note, owner_name, &context.mapping) {
         Ok(mapped) => mapped,
         Err(failure) => {
             return Prepared::Settled(RecordOutcome::Failed {
