@@ -248,52 +248,52 @@ async fn e4_a_rollback_removes_activities_and_tasks_with_the_records() {
     assert!(summary.entities["tasks"].rolled_back > 0);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn h2_a_run_killed_while_moving_events_creates_every_activity_exactly_once() {
-    let world = World::with_amo_rate(Kind::Sqlite, 1_000, 50).await;
+/// Moves `world`'s whole account in a run whose first process is killed once `before` is
+/// complete, and whose later processes are killed at irregular instants until `kills` kills
+/// landed while `moving` was being moved; then lets the run finish. Returns its summary.
+async fn kill_while_moving(
+    world: &World,
+    before: Entity,
+    moving: Entity,
+    kills: u32,
+) -> migrator_runner::Summary {
     let request = world.request(&ALL);
     let id = request.migration_id;
     // Batches are carried out at once and answered 60 ms later: a kill in that window leaves
-    // activities on the portal whose outcomes were never recorded.
+    // records on the portal whose outcomes were never recorded.
     world
         .b24
         .control()
         .slow_down("batch", Duration::from_millis(60));
 
-    // The first process moves the CRM core undisturbed and is killed once deals are done.
+    // The first process moves what comes before undisturbed and is killed after it.
     let first = world.runner().await;
     let store = world.test.store.clone();
-    let moving = tokio::spawn(async move { first.start(request).await });
+    let started = tokio::spawn(async move { first.start(request).await });
     loop {
         tokio::time::sleep(Duration::from_millis(20)).await;
         let migration = store.load_migration(id).await.expect("load");
-        if migration.completed().contains(&Entity::Deals) {
+        if migration.completed().contains(&before) {
             break;
         }
-        assert!(!moving.is_finished(), "the run stopped before events");
+        assert!(!started.is_finished(), "the run stopped before {moving}");
     }
-    moving.abort();
-    let _ = moving.await;
+    started.abort();
+    let _ = started.await;
 
     // Later processes are cut off after irregular delays, between a call to the portal and
     // the command recording it too.
     let mut outcome = Err(());
-    let mut kills_while_moving_events = 0;
+    let mut landed = 0;
     for attempt in 0..400u64 {
-        if matches!(outcome, Ok(Ok(Stop::Finished))) || kills_while_moving_events >= 12 {
+        if matches!(outcome, Ok(Ok(Stop::Finished))) || landed >= kills {
             break;
         }
-        let migration = world
-            .runner()
-            .await
-            .store()
-            .load_migration(id)
-            .await
-            .expect("load");
-        let on_events = migration.completed().contains(&Entity::Deals)
-            && !migration.completed().contains(&Entity::Events);
-        if outcome.is_err() && on_events {
-            kills_while_moving_events += 1;
+        let migration = store.load_migration(id).await.expect("load");
+        let on_it =
+            migration.completed().contains(&before) && !migration.completed().contains(&moving);
+        if outcome.is_err() && on_it {
+            landed += 1;
         }
         let runner = world.runner().await;
         let cut = Duration::from_millis(40 + (attempt * 53) % 260);
@@ -302,22 +302,50 @@ async fn h2_a_run_killed_while_moving_events_creates_every_activity_exactly_once
             .map_err(drop);
     }
     assert!(
-        kills_while_moving_events >= 12,
-        "only {kills_while_moving_events} kills landed while moving events"
+        landed >= kills,
+        "only {landed} kills landed while moving {moving}"
     );
+
     let runner = world.runner().await;
     assert_eq!(runner.resume(id).await.expect("completes"), Stop::Finished);
-
     let summary = runner.summary(id).await.expect("summary");
+    for (entity, line) in &summary.entities {
+        assert!(line.balanced, "{entity}: {line:?}");
+    }
+    summary
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn h2_a_run_killed_while_moving_events_creates_every_activity_exactly_once() {
+    let world = World::with_amo_rate(Kind::Sqlite, 1_000, 50).await;
+
+    let summary = kill_while_moving(&world, Entity::Deals, Entity::Events, 12).await;
+
     let seen = activity_origins(&world);
     let twice: Vec<_> = seen.iter().filter(|(_, count)| **count > 1).collect();
     assert!(twice.is_empty(), "activities created twice: {twice:?}");
     assert_eq!(seen.len() as u64, summary.entities["events"].transferred);
-    let tasks = world.portal("tasks");
-    assert_eq!(tasks.len() as u64, summary.entities["tasks"].transferred);
-    for (entity, line) in &summary.entities {
-        assert!(line.balanced, "{entity}: {line:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn h2_a_run_killed_while_moving_tasks_creates_every_task_exactly_once() {
+    let world = World::with_amo_rate(Kind::Sqlite, 3_000, 50).await;
+
+    let summary = kill_while_moving(&world, Entity::Events, Entity::Tasks, 8).await;
+
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for task in world.portal("tasks") {
+        let description = text(&task, "description");
+        let marker = description
+            .rsplit('[')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        *seen.entry(marker).or_default() += 1;
     }
+    let twice: Vec<_> = seen.iter().filter(|(_, count)| **count > 1).collect();
+    assert!(twice.is_empty(), "tasks created twice: {twice:?}");
+    assert_eq!(seen.len() as u64, summary.entities["tasks"].transferred);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
