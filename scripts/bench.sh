@@ -4,6 +4,8 @@
 #                              (BENCH_EVENTS, default 1000000; BENCH_STORES=sqlite|postgres)
 #   scripts/bench.sh clients   both clients against their simulators with the real default
 #                              limits (BENCH_SECONDS, default 120, per client)
+#   scripts/bench.sh engine    a generated account moved at the real default limits
+#                              (BENCH_RECORDS, default 20000)
 #   scripts/bench.sh           every part
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,12 +23,17 @@ case "$part" in
         cargo bench -p migrator-bitrix24 --bench throughput
         cargo bench -p migrator-amocrm --bench throughput
         ;;
+    engine)
+        ensure_postgres
+        cargo bench -p migrator-runner --bench engine
+        ;;
     all)
         "$0" store
         "$0" clients
+        "$0" engine
         ;;
     *)
-        echo "unknown part $part: expected store or clients" >&2
+        echo "unknown part $part: expected store, clients or engine" >&2
         exit 2
         ;;
 esac

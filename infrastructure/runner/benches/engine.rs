@@ -1,0 +1,141 @@
+//! Benchmark of the engine against both simulators at their real default limits: amoCRM at 7
+//! requests/s, a Bitrix24 portal on a standard plan (a bucket of 50 draining 2 requests/s).
+//!
+//! Moves a generated account of `BENCH_RECORDS` records (default 20,000; the CRM core of it:
+//! users, companies, contacts, pipelines, deals) on a SQLite store, and prints the records
+//! moved per second while moving, the Bitrix24 requests sent, and the ratio of the records
+//! moved to the most the portal's bucket lets through in the same time (50 records per batch
+//! request, C + R·T requests in T seconds). Run it with `scripts/bench.sh engine`.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use migrator_amocrm::{AccountAddress, AmoClient, ClientConfig};
+use migrator_bitrix24::B24Client;
+use migrator_domain::{Entity, Settings};
+use migrator_runner::{Progress, RunRequest, Runner, Services};
+use migrator_sandbox_amocrm::{AmoSandbox, SandboxConfig as AmoConfig};
+use migrator_sandbox_bitrix24::{B24Sandbox, SandboxConfig as B24Config};
+use migrator_tests::{Kind, TestStore};
+use secrecy::SecretString;
+
+/// The bucket of a standard plan: capacity and drain per second.
+const CAPACITY: f64 = 50.0;
+const DRAIN: f64 = 2.0;
+
+/// Remembers when moving began.
+#[derive(Default)]
+struct Clock {
+    moving_since: Mutex<Option<Instant>>,
+}
+
+impl Progress for Clock {
+    fn phase(&self, name: &str, _total: u64) {
+        if name.starts_with("moving") {
+            let mut since = self
+                .moving_since
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner());
+            since.get_or_insert_with(Instant::now);
+        }
+    }
+
+    fn advance(&self, _records: u64) {}
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let records: u64 = std::env::var("BENCH_RECORDS")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(20_000);
+    let amo = AmoSandbox::start(AmoConfig {
+        size: records,
+        ..AmoConfig::default()
+    })
+    .await
+    .expect("amoCRM sandbox");
+    let b24 = B24Sandbox::start(B24Config::default())
+        .await
+        .expect("Bitrix24 sandbox");
+    let test = TestStore::new(Kind::Sqlite).await;
+
+    let address = AccountAddress::from_base_url(&amo.url()).expect("address");
+    let token = SecretString::from(amo.access_token());
+    let amo_client =
+        AmoClient::with_long_lived_token(address, token, ClientConfig::default()).expect("amo");
+    let b24_client = B24Client::from_webhook_url(&b24.webhook_url()).expect("b24");
+    let services = Services {
+        store: test.store.clone(),
+        amo: amo_client,
+        b24: b24_client,
+    };
+    let clock = Arc::new(Clock::default());
+    let runner = Runner::new(services, "bench", clock.clone())
+        .await
+        .expect("runner");
+
+    let entities = [
+        Entity::Users,
+        Entity::Companies,
+        Entity::Contacts,
+        Entity::Pipelines,
+        Entity::Deals,
+    ];
+    let settings = Settings::new(entities, None, false, Default::default())
+        .expect("ok")
+        .0;
+    let request = RunRequest {
+        migration_id: uuid::Uuid::new_v4(),
+        portal: b24.url(),
+        settings,
+        requested_by: "bench".to_owned(),
+    };
+    let id = request.migration_id;
+
+    println!("engine benchmark: a generated account of {records} records, real default limits");
+    let started = Instant::now();
+    let calls_before = b24.control().calls().len();
+    let stop = runner.start(request).await.expect("the run completes");
+    let finished = Instant::now();
+
+    let moving_since = clock.moving_since.lock().map(|since| *since).ok().flatten();
+    let moving = finished
+        .duration_since(moving_since.unwrap_or(started))
+        .as_secs_f64();
+    let summary = runner.summary(id).await.expect("summary");
+    let moved: u64 = summary.entities.values().map(|line| line.transferred).sum();
+    let counted: u64 = summary.entities.values().map(|line| line.counted).sum();
+    let requests = (b24
+        .control()
+        .calls()
+        .iter()
+        .filter(|call| !call.in_batch)
+        .count()
+        - calls_before) as f64;
+    let allowed_requests = CAPACITY + DRAIN * moving;
+    let bound = 50.0 * allowed_requests;
+
+    println!("stopped: {stop:?}");
+    println!("| measure | value |");
+    println!("|---|---:|");
+    println!("| records counted (CRM core) | {counted} |");
+    println!("| records moved | {moved} |");
+    println!(
+        "| whole run (counting included) | {:.1} s |",
+        finished.duration_since(started).as_secs_f64()
+    );
+    println!("| moving | {moving:.1} s |");
+    println!("| records/s while moving | {:.1} |", moved as f64 / moving);
+    println!("| Bitrix24 requests (batch = 1) | {requests:.0} |");
+    println!("| requests the bucket allows in that time (C + R·T) | {allowed_requests:.0} |");
+    println!(
+        "| request utilisation | {:.3} |",
+        requests / allowed_requests
+    );
+    println!("| bound: 50 records per allowed request | {bound:.0} records |");
+    println!(
+        "| ratio of records moved to the bound | {:.3} |",
+        moved as f64 / bound
+    );
+}
