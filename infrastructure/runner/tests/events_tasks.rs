@@ -1,7 +1,10 @@
 //! Events and tasks (D7, D8) against both simulators on SQLite: all seven entities move and
-//! balance, every activity sits on the portal record its note was written on, a note of a
-//! deal that was not moved fails with its reason, tasks carry «Отчёт», a rollback removes
-//! activities and tasks, and a run killed while moving events creates no activity twice.
+//! balance, every activity sits on the portal record its note was written on and starts when
+//! the note was made, e-mails are completed and never sent, a note of a deal that was not
+//! moved fails with its reason, chosen files are reported as not uploaded, tasks carry
+//! «Отчёт», a period keeps older events and tasks in amoCRM (C1), a rollback removes
+//! activities and tasks and counts ones already gone as done, and a run killed while moving
+//! events or tasks creates nothing twice (H2).
 
 mod support;
 
@@ -9,7 +12,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use migrator_domain::mapping::{company, contact, deal};
-use migrator_domain::{Entity, Settings};
+use migrator_domain::{Entity, Period, Settings};
 use migrator_runner::Stop;
 use migrator_sandbox_amocrm::generator::{EntityKind, NoteBody};
 use migrator_tests::Kind;
@@ -224,14 +227,24 @@ async fn d7_a_note_of_a_deal_that_was_not_moved_fails_with_its_reason() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn e4_a_rollback_removes_activities_and_tasks_with_the_records() {
+async fn e4_a_rollback_removes_activities_and_tasks_and_counts_lost_ones_as_done() {
     let world = World::new(Kind::Sqlite, 200).await;
     let runner = world.runner().await;
     let request = world.request(&ALL);
     let id = request.migration_id;
     assert_eq!(runner.start(request).await.expect("moved"), Stop::Finished);
-    assert!(!world.portal("activities").is_empty());
-    assert!(!world.portal("tasks").is_empty());
+    let moved = runner.summary(id).await.expect("summary");
+
+    // Someone deletes an activity and a task on the portal before the rollback.
+    let b24 = migrator_bitrix24::B24Client::from_webhook_url(&world.b24.webhook_url()).expect("ok");
+    let activity = text(&world.portal("activities")[0], "ID");
+    let task = text(&world.portal("tasks")[0], "id");
+    b24.delete_activity(activity.parse().expect("an id"))
+        .await
+        .expect("deleted");
+    b24.delete_task(task.parse().expect("an id"))
+        .await
+        .expect("deleted");
 
     let stop = runner.rollback(id).await.expect("rolled back");
 
@@ -244,8 +257,47 @@ async fn e4_a_rollback_removes_activities_and_tasks_with_the_records() {
     }
     let summary = runner.summary(id).await.expect("summary");
     assert_eq!(summary.status, "rolled_back");
-    assert!(summary.entities["events"].rolled_back > 0);
-    assert!(summary.entities["tasks"].rolled_back > 0);
+    for entity in ["events", "tasks"] {
+        assert_eq!(
+            summary.entities[entity].rolled_back, moved.entities[entity].transferred,
+            "every moved {entity} record is rolled back, the lost one too"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn c1_events_and_tasks_outside_the_period_stay_in_amocrm() {
+    let world = World::with_amo_rate(Kind::Sqlite, 200, 50).await;
+    let runner = world.runner().await;
+    let mut request = world.request(&ALL);
+    let day = |year| chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("a day");
+    let period = Period::new(day(2024), day(2030)).expect("a period");
+    request.settings = Settings::new(ALL, Some(period), false, BTreeMap::new())
+        .expect("settings")
+        .0;
+    let id = request.migration_id;
+
+    let stop = runner.start(request).await.expect("the run completes");
+
+    assert_eq!(stop, Stop::Finished);
+    let summary = runner.summary(id).await.expect("summary");
+    for entity in ["events", "tasks"] {
+        let line = &summary.entities[entity];
+        assert!(line.balanced, "{entity}: {line:?}");
+        assert!(line.outside_period > 0, "{entity}: {line:?}");
+        assert!(line.in_period > 0, "{entity}: {line:?}");
+        assert_eq!(
+            line.outside_period,
+            line.counted - line.in_period,
+            "{entity}"
+        );
+    }
+    let first_day = day(2024).and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+    for activity in world.portal("activities") {
+        let start = chrono::DateTime::parse_from_rfc3339(&text(&activity, "START_TIME"))
+            .expect("a start time");
+        assert!(start >= first_day, "{start} is inside the period");
+    }
 }
 
 /// Moves `world`'s whole account in a run whose first process is killed once `before` is

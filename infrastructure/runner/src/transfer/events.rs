@@ -23,7 +23,7 @@ use migrator_amocrm::models::notes::{CallStatus, Note, NoteKind};
 use migrator_bitrix24::{B24Error, Batch};
 use migrator_domain::chunk::{BATCH_LIMIT, FailureCode, RecordOutcome};
 use migrator_domain::mapping::activity::{AmoNote, map_note};
-use migrator_domain::mapping::{AmoEntity, Fields, Origin};
+use migrator_domain::mapping::{AmoEntity, Fields};
 use migrator_domain::{ChunkCommand, ChunkId, Entity, Migration, Period, RecordKind};
 use serde_json::{Value, json};
 
@@ -36,8 +36,10 @@ use crate::runner::Drive;
 const IDS_PER_REQUEST: usize = 250;
 
 /// The line added to the description of an activity whose file was not uploaded.
-const FILE_NOT_UPLOADED: &str = "(файл не загружен в Bitrix24: эта версия переносит только сведения о файле, сам файл \
-     остаётся в amoCRM)";
+const FILE_NOT_UPLOADED: &str = concat!(
+    "(файл не загружен в Bitrix24: эта версия переносит только сведения о файле, ",
+    "сам файл остаётся в amoCRM)"
+);
 
 /// One note, ready to send or already decided.
 enum Prepared {
@@ -422,11 +424,13 @@ pub(super) fn numeric_id(value: &Value) -> Option<u64> {
     }
 }
 
+/// A text field of mapped `fields`, empty when absent.
 fn text_field(fields: &Fields, key: &str) -> String {
     fields
         .get(key)
         .and_then(Value::as_str)
-        .map_or_else(|| Origin::origin_id("note", 0), str::to_owned)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// amoCRM's note as the mapping rules read it: its type's parameters back in amoCRM's shape.
@@ -515,5 +519,115 @@ fn call_status_code(status: CallStatus) -> i64 {
         CallStatus::NoAnswer => 6,
         CallStatus::Busy => 7,
         CallStatus::Other(code) => code,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Offset, Utc};
+    use migrator_domain::mapping::activity::{CALL, EMAIL, map_note};
+    use migrator_domain::mapping::{IdMap, MappingContext, Origin, UserMap};
+    use serde_json::json;
+    use uuid::Uuid;
+
+    use super::*;
+
+    fn context() -> MappingContext {
+        let mut ids = IdMap::default();
+        ids.deals.insert(7, 70);
+        ids.contacts.insert(8, 80);
+        MappingContext {
+            origin: Origin::new(1, Uuid::nil()),
+            users: UserMap::new(1),
+            ids,
+            utc_offset: Utc.fix(),
+            files: false,
+            currency: "RUB".to_owned(),
+        }
+    }
+
+    fn read(note: Value, collection: EntityKind) -> AmoNote {
+        let note: Note = serde_json::from_value(note).expect("a note");
+        amo_note(&note, collection).expect("an input")
+    }
+
+    #[test]
+    fn a_call_keeps_its_phone_status_and_recording_through_the_typed_model() {
+        let note = read(
+            json!({"id": 5, "entity_id": 7, "created_at": 1_700_000_000,
+                "note_type": "call_in", "params": {"phone": "+7 900 000-00-00",
+                "duration": "65", "link": "https://rec.example/5.mp3", "call_status": 4}}),
+            EntityKind::Leads,
+        );
+
+        let activity = map_note(&note, "Сделка", &context()).expect("mapped");
+
+        let fields = &activity.mapped.fields;
+        assert_eq!(fields["TYPE_ID"], json!(CALL));
+        assert_eq!(fields["OWNER_ID"], json!(70));
+        assert_eq!(
+            fields["COMMUNICATIONS"][0]["VALUE"],
+            json!("+7 900 000-00-00")
+        );
+        let description = fields["DESCRIPTION"].as_str().unwrap_or_default();
+        assert!(
+            description.contains("https://rec.example/5.mp3"),
+            "{description}"
+        );
+        assert!(description.contains("разговор состоялся"), "{description}");
+        assert!(description.contains("65"), "{description}");
+    }
+
+    #[test]
+    fn an_incoming_mail_is_addressed_to_its_sender_and_completed_after_the_add() {
+        let note = read(
+            json!({"id": 6, "entity_id": 8, "created_at": 1_700_000_000,
+                "note_type": "amomail_message", "params": {"income": true,
+                "from": {"email": "client@example.com", "name": "Клиент"},
+                "to": {"email": "sales@example.com"}, "subject": "Счёт",
+                "content_summary": "Добрый день"}}),
+            EntityKind::Contacts,
+        );
+
+        let activity = map_note(&note, "", &context()).expect("mapped");
+
+        let fields = &activity.mapped.fields;
+        assert_eq!(fields["TYPE_ID"], json!(EMAIL));
+        assert_eq!(fields["DIRECTION"], json!(1));
+        assert_eq!(fields["SUBJECT"], json!("Счёт"));
+        assert_eq!(
+            fields["COMMUNICATIONS"][0]["VALUE"],
+            json!("client@example.com")
+        );
+        assert!(activity.complete_after_add);
+    }
+
+    #[test]
+    fn a_note_of_a_record_that_was_not_moved_is_settled_as_failed() {
+        let note = read(
+            json!({"id": 9, "entity_id": 99, "created_at": 1_700_000_000,
+                "note_type": "common", "params": {"text": "Позвонить"}}),
+            EntityKind::Companies,
+        );
+        let context = Context {
+            mapping: context(),
+            stages: Default::default(),
+            fields: Default::default(),
+        };
+
+        let decided = decide(&note, "", None, &context);
+
+        let Prepared::Settled(RecordOutcome::Failed { code, message, .. }) = decided else {
+            panic!("the note must fail");
+        };
+        assert_eq!(code, FailureCode::ParentNotMoved);
+        assert!(message.contains("99"), "{message}");
+    }
+
+    #[test]
+    fn call_status_codes_round_trip() {
+        for code in 1..=8 {
+            assert_eq!(call_status_code(CallStatus::from_code(code)), code);
+        }
     }
 }
