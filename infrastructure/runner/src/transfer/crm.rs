@@ -45,7 +45,8 @@ pub(crate) async fn run(
     let period = migration.settings().and_then(|settings| settings.period);
     let target = crm_entity(entity);
     let rules = required_rules(drive, target).await?;
-    let mut in_doubt = true;
+    // A run's first drive has sent nothing yet; every later drive may follow a killed one.
+    let mut in_doubt = drive.epoch > 1;
 
     for index in 0..chunk_count(total) {
         let chunk_id = ChunkId::new(drive.id, kind, index);

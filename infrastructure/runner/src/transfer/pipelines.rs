@@ -2,12 +2,14 @@
 //! an existing one (stages merged by name), or a new one; each status lands on a stage.
 
 use chrono::Utc;
+use migrator_bitrix24::Batch;
 use migrator_bitrix24::methods::pipelines::{NewStage, Stage};
 use migrator_domain::chunk::{BATCH_LIMIT, FailureCode, RecordOutcome, RecordState};
 use migrator_domain::mapping::pipeline::{
     AmoPipeline, PortalStage, Semantics, new_pipeline_fields, plan_stages, stage_entity_id,
 };
 use migrator_domain::{ChunkCommand, ChunkId, Entity, Migration, PipelineTarget, RecordKind};
+use serde_json::json;
 
 use super::{Pass, still_moving};
 use crate::chunks::{chunk_count, load_all};
@@ -34,7 +36,7 @@ pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<Pass
         .map(source::pipeline)
         .collect();
     let planned = load_all(store, drive.id, RecordKind::Pipeline, chunk_count(total)).await?;
-    let mut in_doubt = true;
+    let mut in_doubt = drive.epoch > 1;
 
     let order: Vec<(u32, u64)> = planned
         .iter()
@@ -214,6 +216,7 @@ async fn place_stages(
     }
 
     let mut outcomes = Vec::new();
+    let mut creations = Vec::new();
     for amo_id in pending {
         let Some(code) = plan.by_amo_status.get(&amo_id) else {
             outcomes.push(RecordOutcome::Failed {
@@ -225,32 +228,58 @@ async fn place_stages(
         };
         let to_create = plan.create.iter().find(|stage| &stage.status_id == code);
         let on_portal = portal.iter().find(|stage| &stage.status_id == code);
-        let outcome = match (to_create, on_portal) {
+        match (to_create, on_portal) {
             // Created by this run before a restart: adopt it.
-            (Some(_), Some(stage)) => created(amo_id, stage.id, code),
-            (Some(stage), None) => {
-                let new = NewStage {
-                    entity_id: entity_id.clone(),
-                    status_id: stage.status_id.clone(),
-                    name: stage.name.clone(),
-                    sort: u64::try_from(stage.sort.max(0)).unwrap_or_default(),
-                    color: stage.color.clone(),
-                    semantics: None,
-                };
-                created(amo_id, b24.add_stage(&new).await?, code)
-            }
-            (None, _) => RecordOutcome::Transferred {
+            (Some(_), Some(stage)) => outcomes.push(created(amo_id, stage.id, code)),
+            (Some(stage), None) => creations.push((amo_id, stage)),
+            (None, _) => outcomes.push(RecordOutcome::Transferred {
                 amo_id,
                 b24_id: code.clone(),
                 created: false,
-            },
-        };
-        outcomes.push(outcome);
+            }),
+        }
     }
+
+    // The stages to create go in batches, one request for up to fifty.
+    for group in creations.chunks(BATCH_LIMIT) {
+        let mut request = Batch::new();
+        for (amo_id, stage) in group {
+            let fields = NewStage {
+                entity_id: entity_id.clone(),
+                status_id: stage.status_id.clone(),
+                name: stage.name.clone(),
+                sort: u64::try_from(stage.sort.max(0)).unwrap_or_default(),
+                color: stage.color.clone(),
+                semantics: None,
+            };
+            request.push(
+                format!("s{amo_id}"),
+                "crm.status.add",
+                json!({"fields": fields}),
+            )?;
+        }
+        let answer = b24.batch(&request).await?;
+        for (amo_id, stage) in group {
+            let key = format!("s{amo_id}");
+            if let Some(error) = answer.failure(&key) {
+                return Err(error.into());
+            }
+            let id = answer.result(&key).and_then(numeric).unwrap_or_default();
+            outcomes.push(created(*amo_id, id, &stage.status_id));
+        }
+    }
+
     for batch in outcomes.chunks(BATCH_LIMIT) {
         record(drive, chunk_id, RecordKind::Stage, batch.to_vec()).await?;
     }
     Ok(())
+}
+
+/// An id as the portal returned it: a number, or a number in a string.
+fn numeric(value: &serde_json::Value) -> Option<u64> {
+    value
+        .as_u64()
+        .or_else(|| value.as_str().and_then(|text| text.parse().ok()))
 }
 
 fn created(amo_id: u64, id: u64, code: &str) -> RecordOutcome {

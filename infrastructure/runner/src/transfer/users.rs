@@ -4,10 +4,15 @@
 
 use chrono::Utc;
 use futures::TryStreamExt;
-use migrator_bitrix24::methods::users::{InviteOutcome, NewUser};
+use std::collections::BTreeMap;
+
+use migrator_bitrix24::Batch;
+use migrator_bitrix24::methods::users::{InviteOutcome, NewUser, User};
 use migrator_domain::chunk::{BATCH_LIMIT, FailureCode, RecordOutcome};
+use migrator_domain::mapping::users::AmoUser;
 use migrator_domain::mapping::users::{UserAction, decide_user};
 use migrator_domain::{ChunkCommand, ChunkId, Entity, Migration, RecordKind};
+use serde_json::json;
 
 use super::{Pass, still_moving};
 use crate::chunks::chunk_count;
@@ -35,11 +40,21 @@ pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<Pass
             if !still_moving(drive).await? {
                 return Ok(Pass::Stopped);
             }
+            let users: Vec<AmoUser> = batch
+                .iter()
+                .filter_map(|amo_id| amo_users.iter().find(|user| source::id(user.id) == *amo_id))
+                .map(source::user)
+                .collect();
+            let found = look_up(drive, &users).await?;
+
             let mut outcomes = Vec::with_capacity(batch.len());
             for amo_id in batch {
-                let user = amo_users.iter().find(|user| source::id(user.id) == *amo_id);
+                let user = users.iter().find(|user| user.id == *amo_id);
                 let outcome = match user {
-                    Some(user) => settle(drive, &source::user(user)).await?,
+                    Some(user) => {
+                        let portal_user = found.get(amo_id).cloned().flatten();
+                        settle(drive, user, portal_user).await?
+                    }
                     None => RecordOutcome::Failed {
                         amo_id: *amo_id,
                         code: FailureCode::MissingReference,
@@ -62,18 +77,47 @@ pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<Pass
     Ok(Pass::Done)
 }
 
+/// Looks up the portal user of every amoCRM user by e-mail, in one batch request.
+async fn look_up(
+    drive: &Drive<'_>,
+    users: &[AmoUser],
+) -> Result<BTreeMap<u64, Option<User>>, RunnerError> {
+    let mut request = Batch::new();
+    for user in users.iter().filter(|user| !user.email.trim().is_empty()) {
+        let params = json!({"FILTER": {"EMAIL": user.email.trim()}});
+        request.push(format!("u{}", user.id), "user.get", params)?;
+    }
+    if request.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+
+    let answer = drive.runner.services.b24.batch(&request).await?;
+    let mut found = BTreeMap::new();
+    for user in users.iter().filter(|user| !user.email.trim().is_empty()) {
+        let key = format!("u{}", user.id);
+        if let Some(error) = answer.failure(&key) {
+            return Err(error.into());
+        }
+        let rows: Vec<User> = answer.result_as(&key)?.unwrap_or_default();
+        let same = rows.into_iter().find(|row| {
+            row.email
+                .as_deref()
+                .is_some_and(|email| email.trim().eq_ignore_ascii_case(user.email.trim()))
+        });
+        found.insert(user.id, same);
+    }
+    Ok(found)
+}
+
 /// Matches one user by e-mail, or invites them. Both are safe to repeat after a crash: a
 /// second look-up finds the user the first invitation created.
 async fn settle(
     drive: &Drive<'_>,
-    user: &migrator_domain::mapping::users::AmoUser,
+    user: &AmoUser,
+    found: Option<User>,
 ) -> Result<RecordOutcome, RunnerError> {
     let b24 = &drive.runner.services.b24;
     let amo_id = user.id;
-    let found = match user.email.trim() {
-        "" => None,
-        email => b24.find_user_by_email(email).await?,
-    };
     let portal: Vec<(u64, String)> = found
         .iter()
         .map(|portal_user| {
