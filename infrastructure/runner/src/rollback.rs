@@ -156,13 +156,6 @@ async fn delete(
         Err(error) => Err(RunnerError::from(error)),
     };
 
-    let (method, key) = match kind {
-        RecordKind::Task => ("tasks.task.delete".to_owned(), "taskId"),
-        RecordKind::Note => ("crm.activity.delete".to_owned(), "id"),
-        RecordKind::Deal => (CrmEntity::Deal.method("delete"), "id"),
-        RecordKind::Contact => (CrmEntity::Contact.method("delete"), "id"),
-        _ => (CrmEntity::Company.method("delete"), "id"),
-    };
     if matches!(kind, RecordKind::Stage | RecordKind::Pipeline) {
         let mut records = Vec::with_capacity(batch.len());
         for (amo_id, b24_id) in batch {
@@ -176,6 +169,14 @@ async fn delete(
         }
         return Ok(records);
     }
+
+    let (method, key) = match kind {
+        RecordKind::Task => ("tasks.task.delete".to_owned(), "taskId"),
+        RecordKind::Note => ("crm.activity.delete".to_owned(), "id"),
+        RecordKind::Deal => (CrmEntity::Deal.method("delete"), "id"),
+        RecordKind::Contact => (CrmEntity::Contact.method("delete"), "id"),
+        _ => (CrmEntity::Company.method("delete"), "id"),
+    };
 
     let mut request = Batch::new();
     for (amo_id, b24_id) in batch {
