@@ -30,14 +30,6 @@ pub enum RunnerError {
         /// The field, as the portal names and labels it.
         field: String,
     },
-    /// The run chose something the engine cannot move yet.
-    #[error("{entity} cannot be moved yet: {why}")]
-    Unsupported {
-        /// The entity.
-        entity: Entity,
-        /// Why, and what to do.
-        why: &'static str,
-    },
     /// The run does not exist in this store.
     #[error("no migration {0} in this store")]
     UnknownMigration(uuid::Uuid),
@@ -79,10 +71,7 @@ impl RunnerError {
                 service: Service::Amocrm,
                 message: error.to_string(),
             }),
-            RunnerError::Store(_)
-            | RunnerError::Plan(_)
-            | RunnerError::Unsupported { .. }
-            | RunnerError::UnknownMigration(_) => None,
+            RunnerError::Store(_) | RunnerError::Plan(_) | RunnerError::UnknownMigration(_) => None,
         }
     }
 }

@@ -48,6 +48,8 @@ pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<Done
         (RecordKind::Pipeline, chunk_count(total(Entity::Pipelines))),
         (RecordKind::Contact, chunk_count(total(Entity::Contacts))),
         (RecordKind::Company, chunk_count(total(Entity::Companies))),
+        // One chunk per CRM entity whose fields were created: companies, contacts, deals.
+        (RecordKind::CustomField, 3),
     ];
     for (kind, limit) in kinds {
         let chunks = load_all_sparse(drive, kind, limit).await?;
@@ -60,7 +62,7 @@ pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<Done
                 .phase(&format!("deleting {kind}"), newest_first.len() as u64);
 
             for batch in newest_first.chunks(BATCH_LIMIT) {
-                let records = delete(drive, kind, batch).await?;
+                let records = delete(drive, kind, *index, batch).await?;
                 done.deleted += records.iter().filter(|record| !record.already_gone).count() as u64;
                 done.already_gone +=
                     records.iter().filter(|record| record.already_gone).count() as u64;
@@ -93,13 +95,14 @@ pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<Done
     Ok(done)
 }
 
-/// Stage chunks are numbered by pipeline and may have gaps (a pipeline that failed has none).
+/// Stage chunks are numbered by pipeline and custom-field chunks by CRM entity: both may have
+/// gaps (a pipeline that failed has no stages; an entity not chosen has no fields).
 async fn load_all_sparse(
     drive: &Drive<'_>,
     kind: RecordKind,
     limit: u32,
 ) -> Result<Vec<(u32, Chunk)>, RunnerError> {
-    if kind != RecordKind::Stage {
+    if !matches!(kind, RecordKind::Stage | RecordKind::CustomField) {
         return load_all(drive.runner.store(), drive.id, kind, limit).await;
     }
     let mut chunks = Vec::new();
@@ -141,6 +144,7 @@ fn created_newest_first(chunk: &Chunk) -> Vec<(u64, String)> {
 async fn delete(
     drive: &Drive<'_>,
     kind: RecordKind,
+    index: u32,
     batch: &[(u64, String)],
 ) -> Result<Vec<RolledBack>, RunnerError> {
     let b24 = &drive.runner.services.b24;
@@ -156,11 +160,19 @@ async fn delete(
         Err(error) => Err(RunnerError::from(error)),
     };
 
-    if matches!(kind, RecordKind::Stage | RecordKind::Pipeline) {
+    if matches!(
+        kind,
+        RecordKind::Stage | RecordKind::Pipeline | RecordKind::CustomField
+    ) {
         let mut records = Vec::with_capacity(batch.len());
         for (amo_id, b24_id) in batch {
             let result = if kind == RecordKind::Stage {
                 b24.delete_stage(stage_numeric_id(b24_id), true).await
+            } else if kind == RecordKind::CustomField {
+                let entity = [CrmEntity::Company, CrmEntity::Contact, CrmEntity::Deal]
+                    [usize::try_from(index).unwrap_or_default().min(2)];
+                b24.delete_user_field(entity, b24_id.parse().unwrap_or_default())
+                    .await
             } else {
                 b24.delete_deal_category(b24_id.parse().unwrap_or_default())
                     .await

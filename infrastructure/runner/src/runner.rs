@@ -92,6 +92,17 @@ pub(crate) struct Drive<'a> {
     pub(crate) id: Uuid,
     pub(crate) epoch: u64,
     pub(crate) origin: Origin,
+    /// True while nothing this run sent can have been lost: the run's first drive (epoch 1)
+    /// before any interruption. Afterwards a write may have reached the portal without its
+    /// answer reaching us, so the next batch of each kind is looked up by origin first.
+    clean: std::sync::atomic::AtomicBool,
+}
+
+impl Drive<'_> {
+    /// Whether the next batch must first look up what may already be on the portal.
+    pub(crate) fn in_doubt(&self) -> bool {
+        !self.clean.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }
 
 impl Runner {
@@ -207,6 +218,7 @@ impl Runner {
             id,
             epoch,
             origin: Origin::new(self.account_id, id),
+            clean: std::sync::atomic::AtomicBool::new(epoch == 1),
         })
     }
 }
@@ -229,6 +241,7 @@ impl Drive<'_> {
 
             let fault = error.resumes_by_itself();
             tracing::warn!(migration = %self.id, %reason, "run interrupted");
+            self.clean.store(false, std::sync::atomic::Ordering::SeqCst);
             let interrupt = MigrationCommand::Interrupt {
                 reason,
                 at: Utc::now(),

@@ -158,7 +158,7 @@ fn value(value: &FieldValue) -> Value {
 }
 
 /// The API name of a field type (`date_time`, `multitext`, ...).
-fn type_name(field_type: &FieldType) -> String {
+pub(crate) fn type_name(field_type: &FieldType) -> String {
     let name = match field_type {
         FieldType::Text => "text",
         FieldType::Numeric => "numeric",

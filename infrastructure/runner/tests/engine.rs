@@ -43,7 +43,8 @@ fn categories(world: &World) -> usize {
 async fn e4_e5_a_rollback_deletes_what_the_run_created_and_leaves_the_rest() {
     let world = World::new(Kind::Sqlite, 200).await;
     let categories_before = categories(&world);
-    let stages_before = world.portal("stages").len();
+    let stages_before = world.portal("statuses").len();
+    let fields_before = world.portal("user_fields").len();
     let runner = world.runner().await;
     let request = world.request(&CORE);
     let id = request.migration_id;
@@ -51,6 +52,14 @@ async fn e4_e5_a_rollback_deletes_what_the_run_created_and_leaves_the_rest() {
     assert!(
         categories(&world) > categories_before,
         "new pipelines were created"
+    );
+    assert!(
+        world.portal("statuses").len() > stages_before,
+        "new stages were created"
+    );
+    assert!(
+        world.portal("user_fields").len() > fields_before,
+        "user fields were created"
     );
 
     let stop = runner.rollback(id).await.expect("rolled back");
@@ -68,9 +77,14 @@ async fn e4_e5_a_rollback_deletes_what_the_run_created_and_leaves_the_rest() {
         "created pipelines are deleted"
     );
     assert_eq!(
-        world.portal("stages").len(),
+        world.portal("statuses").len(),
         stages_before,
         "created stages are deleted"
+    );
+    assert_eq!(
+        world.portal("user_fields").len(),
+        fields_before,
+        "created fields are deleted"
     );
     let summary = runner.summary(id).await.expect("summary");
     assert_eq!(summary.status, "rolled_back");
@@ -217,4 +231,29 @@ async fn resuming_a_finished_run_changes_nothing() {
         "no event was written"
     );
     assert_eq!(world.portal("companies"), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d2_d3_custom_field_values_land_in_user_fields_created_for_them() {
+    let world = World::new(Kind::Sqlite, 200).await;
+    let runner = world.runner().await;
+
+    runner.start(world.request(&CORE)).await.expect("moved");
+
+    let fields = world.portal("user_fields");
+    let created: Vec<&str> = fields
+        .iter()
+        .filter_map(|field| field["field_name"].as_str())
+        .filter(|name| name.starts_with("UF_CRM_AMO_"))
+        .collect();
+    assert!(
+        !created.is_empty(),
+        "no user field was created for amoCRM's custom fields"
+    );
+    let companies = serde_json::to_string(&world.portal("companies")).expect("JSON");
+    let carried = created
+        .iter()
+        .filter(|name| companies.contains(*name))
+        .count();
+    assert!(carried > 0, "no company carries a value of {created:?}");
 }

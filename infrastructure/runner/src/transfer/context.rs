@@ -13,12 +13,13 @@ use crate::error::RunnerError;
 use crate::runner::Drive;
 
 /// The mapping context of one entity's pass.
+#[derive(Clone)]
 pub(crate) struct Context {
     /// Users, ids, origin, time zone, currency.
     pub(crate) mapping: MappingContext,
     /// Where each (amoCRM pipeline, status) lands.
     pub(crate) stages: StageMap,
-    /// Portal user fields by amoCRM field id. Empty: custom field values are not moved yet.
+    /// Portal user fields by amoCRM field id; filled for each entity before its records move.
     pub(crate) fields: FieldMap,
 }
 

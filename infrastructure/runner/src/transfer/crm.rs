@@ -45,8 +45,12 @@ pub(crate) async fn run(
     let period = migration.settings().and_then(|settings| settings.period);
     let target = crm_entity(entity);
     let rules = required_rules(drive, target).await?;
-    // A run's first drive has sent nothing yet; every later drive may follow a killed one.
-    let mut in_doubt = drive.epoch > 1;
+    let fields = super::fields::prepare(drive, entity).await?;
+    let context = &Context {
+        fields,
+        ..context.clone()
+    };
+    let mut in_doubt = drive.in_doubt();
 
     for index in 0..chunk_count(total) {
         let chunk_id = ChunkId::new(drive.id, kind, index);

@@ -4,6 +4,7 @@
 mod context;
 mod crm;
 mod events;
+mod fields;
 mod pipelines;
 mod tasks;
 mod users;

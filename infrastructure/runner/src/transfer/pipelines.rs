@@ -36,7 +36,7 @@ pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<Pass
         .map(source::pipeline)
         .collect();
     let planned = load_all(store, drive.id, RecordKind::Pipeline, chunk_count(total)).await?;
-    let mut in_doubt = drive.epoch > 1;
+    let mut in_doubt = drive.in_doubt();
 
     let order: Vec<(u32, u64)> = planned
         .iter()

@@ -1,0 +1,196 @@
+//! Custom fields: each amoCRM custom field of companies, contacts or deals becomes a portal
+//! user field (`UF_CRM_AMO_<amoCRM field id>`) before the records that carry its values;
+//! date-time fields become date fields (D4); fields that cannot be moved are failures with
+//! the reason (D9).
+//!
+//! A user field has no origin: one whose name already exists on the portal is used as it is
+//! and recorded as matched, so a rollback leaves it (it may belong to an earlier run into the
+//! same portal).
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use futures::TryStreamExt;
+use migrator_amocrm::models::common::EntityKind;
+use migrator_amocrm::models::custom_fields::CustomFieldDefinition;
+use migrator_bitrix24::CrmEntity;
+use migrator_domain::chunk::{BATCH_LIMIT, RecordOutcome};
+use migrator_domain::mapping::custom_fields::{AmoEnum, AmoFieldDef, FieldTarget, plan_user_field};
+use migrator_domain::mapping::{AmoEntity, FieldMap, PortalUserField};
+use migrator_domain::{ChunkCommand, ChunkId, Entity, RecordKind};
+use serde_json::json;
+
+use crate::error::RunnerError;
+use crate::runner::Drive;
+use crate::source;
+
+/// Makes sure every movable custom field of `entity` exists on the portal and returns where
+/// each amoCRM field's values go.
+pub(crate) async fn prepare(drive: &Drive<'_>, entity: Entity) -> Result<FieldMap, RunnerError> {
+    let services = &drive.runner.services;
+    let store = drive.runner.store();
+    let (amo_kind, target, amo_entity, index) = match entity {
+        Entity::Companies => (
+            EntityKind::Companies,
+            CrmEntity::Company,
+            AmoEntity::Company,
+            0,
+        ),
+        Entity::Contacts => (
+            EntityKind::Contacts,
+            CrmEntity::Contact,
+            AmoEntity::Contact,
+            1,
+        ),
+        _ => (EntityKind::Leads, CrmEntity::Deal, AmoEntity::Lead, 2),
+    };
+    let definitions: Vec<CustomFieldDefinition> =
+        services.amo.custom_fields(amo_kind).try_collect().await?;
+    if definitions.is_empty() {
+        return Ok(FieldMap::new());
+    }
+
+    let chunk_id = ChunkId::new(drive.id, RecordKind::CustomField, index);
+    let mut chunk = store.load_chunk(chunk_id).await?;
+    if chunk.plan().is_empty() {
+        let amo_ids = definitions
+            .iter()
+            .map(|field| source::id(field.id))
+            .collect();
+        let plan = ChunkCommand::Plan {
+            migration_id: drive.id,
+            kind: RecordKind::CustomField,
+            amo_ids,
+            at: Utc::now(),
+        };
+        store.chunk(chunk_id, plan).await?;
+        chunk = store.load_chunk(chunk_id).await?;
+    }
+
+    let mut portal = services.b24.list_user_fields(target).await?;
+    let mut fields = FieldMap::new();
+    let mut outcomes = Vec::new();
+    for definition in &definitions {
+        let amo_id = source::id(definition.id);
+        let pending = !chunk.records().contains_key(&amo_id);
+        let spec = match plan_user_field(&amo_definition(definition, amo_entity)) {
+            FieldTarget::UserField(spec) => spec,
+            FieldTarget::Standard(_) => {
+                if pending {
+                    let b24_id = definition.code.clone().unwrap_or_default();
+                    let b24_id = if b24_id.is_empty() {
+                        "standard".to_owned()
+                    } else {
+                        b24_id
+                    };
+                    outcomes.push(RecordOutcome::Transferred {
+                        amo_id,
+                        b24_id,
+                        created: false,
+                    });
+                }
+                continue;
+            }
+            FieldTarget::NotMoved(failure) => {
+                if pending {
+                    outcomes.push(RecordOutcome::Failed {
+                        amo_id,
+                        code: failure.code,
+                        message: format!("custom field «{}»: {}", definition.name, failure.message),
+                    });
+                }
+                continue;
+            }
+        };
+
+        let existing = portal
+            .iter()
+            .find(|field| field.field_name == spec.field_name)
+            .cloned();
+        let field = match existing {
+            Some(field) => {
+                if pending {
+                    let b24_id = field.id.to_string();
+                    outcomes.push(RecordOutcome::Transferred {
+                        amo_id,
+                        b24_id,
+                        created: false,
+                    });
+                }
+                field
+            }
+            None => {
+                let method = target.method("userfield.add");
+                let envelope = services
+                    .b24
+                    .call(&method, json!({"fields": spec.to_fields()}))
+                    .await?;
+                let id = envelope
+                    .result
+                    .as_u64()
+                    .or_else(|| envelope.result.as_str().and_then(|text| text.parse().ok()));
+                let b24_id = id.unwrap_or_default().to_string();
+                outcomes.push(RecordOutcome::Transferred {
+                    amo_id,
+                    b24_id,
+                    created: true,
+                });
+                portal = services.b24.list_user_fields(target).await?;
+                match portal
+                    .iter()
+                    .find(|field| field.field_name == spec.field_name)
+                    .cloned()
+                {
+                    Some(field) => field,
+                    None => continue,
+                }
+            }
+        };
+
+        // Choices are matched back by their text: the portal gives each a new id.
+        let options: BTreeMap<u64, u64> = spec
+            .options
+            .iter()
+            .filter_map(|option| {
+                let choice = field
+                    .list
+                    .iter()
+                    .find(|choice| choice.value == option.value)?;
+                Some((option.id, choice.id))
+            })
+            .collect();
+        fields.insert(amo_id, PortalUserField::created(&spec, options));
+    }
+
+    for batch in outcomes.chunks(BATCH_LIMIT) {
+        let command = ChunkCommand::RecordBatch {
+            migration_id: drive.id,
+            kind: RecordKind::CustomField,
+            outcomes: batch.to_vec(),
+            at: Utc::now(),
+        };
+        store.chunk(chunk_id, command).await?;
+    }
+    Ok(fields)
+}
+
+fn amo_definition(definition: &CustomFieldDefinition, entity: AmoEntity) -> AmoFieldDef {
+    AmoFieldDef {
+        id: source::id(definition.id),
+        name: definition.name.clone(),
+        code: definition.code.clone(),
+        field_type: source::type_name(&definition.field_type),
+        entity,
+        sort: definition.sort,
+        enums: definition
+            .enums
+            .iter()
+            .map(|choice| AmoEnum {
+                id: source::id(choice.id),
+                value: choice.value.clone().unwrap_or_default(),
+                sort: choice.sort.unwrap_or_default(),
+            })
+            .collect(),
+        currency: definition.currency.clone(),
+    }
+}
