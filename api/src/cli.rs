@@ -113,7 +113,7 @@ pub struct RunArgs {
     #[arg(long, env = "MIGRATOR_B24_WEBHOOK", hide_env_values = true)]
     pub b24_webhook: String,
     /// Comma-separated subset of users,companies,contacts,pipelines,deals,events,tasks
-    /// (default: every entity this version moves); what they depend on is added.
+    /// (default: all); what they depend on is added.
     #[arg(long, value_delimiter = ',')]
     pub entities: Vec<String>,
     /// First day of the period (YYYY-MM-DD, inclusive), applied to creation dates.

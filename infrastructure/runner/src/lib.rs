@@ -31,8 +31,9 @@
 //!   recording) still becomes its activity, whose description names the file (or keeps the
 //!   recording's link) and says plainly that the file was not uploaded; the file stays in
 //!   amoCRM. The run's failure list does not mention it, because the activity did move.
-//! - Custom field values: the portal's user fields are not created, so every custom value is
-//!   left in amoCRM (standard phone, e-mail, website and address fields do move).
+//! - Custom fields are created as portal user fields and their values move, except the field
+//!   types `docs/mapping.md` lists as not movable (catalog links, for one): each such field is
+//!   in the failure list with its reason, and its values stay in amoCRM.
 //! - A task's report is written into its description after «Отчёт:», not as a task result;
 //!   the account's own task type names are not read (such tasks are titled «Задача»).
 
