@@ -84,6 +84,7 @@ pub struct Runner {
     pub(crate) worker: String,
     pub(crate) progress: Arc<dyn Progress>,
     pub(crate) account_id: u64,
+    first_backoff: Duration,
 }
 
 /// One drive of one run: the runner, the run, and the lease epoch its commands carry.
@@ -119,7 +120,15 @@ impl Runner {
             worker: worker.into(),
             progress,
             account_id,
+            first_backoff: FIRST_BACKOFF,
         })
+    }
+
+    /// Pauses `first` before the first automatic resume after a fault (then twice as long each
+    /// time); two seconds unless set.
+    pub fn with_first_backoff(mut self, first: Duration) -> Runner {
+        self.first_backoff = first;
+        self
     }
 
     /// The store.
@@ -252,7 +261,7 @@ impl Drive<'_> {
             if !fault || auto_resumes >= AUTO_RESUMES {
                 continue;
             }
-            tokio::time::sleep(FIRST_BACKOFF * 2u32.pow(auto_resumes)).await;
+            tokio::time::sleep(self.runner.first_backoff * 2u32.pow(auto_resumes)).await;
             auto_resumes += 1;
             self.runner
                 .command(self.id, MigrationCommand::Resume { at: Utc::now() })
