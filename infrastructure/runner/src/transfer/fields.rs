@@ -13,7 +13,7 @@ use chrono::Utc;
 use futures::TryStreamExt;
 use migrator_amocrm::models::common::EntityKind;
 use migrator_amocrm::models::custom_fields::CustomFieldDefinition;
-use migrator_bitrix24::CrmEntity;
+use migrator_bitrix24::{Batch, CrmEntity};
 use migrator_domain::chunk::{BATCH_LIMIT, RecordOutcome};
 use migrator_domain::mapping::custom_fields::{AmoEnum, AmoFieldDef, FieldTarget, plan_user_field};
 use migrator_domain::mapping::{AmoEntity, FieldMap, PortalUserField};
@@ -68,84 +68,93 @@ pub(crate) async fn prepare(drive: &Drive<'_>, entity: Entity) -> Result<FieldMa
     }
 
     let mut portal = services.b24.list_user_fields(target).await?;
-    let mut fields = FieldMap::new();
     let mut outcomes = Vec::new();
+    let mut specs = Vec::new();
     for definition in &definitions {
         let amo_id = source::id(definition.id);
         let pending = !chunk.records().contains_key(&amo_id);
-        let spec = match plan_user_field(&amo_definition(definition, amo_entity)) {
-            FieldTarget::UserField(spec) => spec,
-            FieldTarget::Standard(_) => {
-                if pending {
-                    let b24_id = definition.code.clone().unwrap_or_default();
-                    let b24_id = if b24_id.is_empty() {
-                        "standard".to_owned()
-                    } else {
-                        b24_id
-                    };
-                    outcomes.push(RecordOutcome::Transferred {
-                        amo_id,
-                        b24_id,
-                        created: false,
-                    });
-                }
-                continue;
-            }
-            FieldTarget::NotMoved(failure) => {
-                if pending {
-                    outcomes.push(RecordOutcome::Failed {
-                        amo_id,
-                        code: failure.code,
-                        message: format!("custom field «{}»: {}", definition.name, failure.message),
-                    });
-                }
-                continue;
-            }
-        };
-
-        let existing = portal
-            .iter()
-            .find(|field| field.field_name == spec.field_name)
-            .cloned();
-        let field = match existing {
-            Some(field) => {
-                if pending {
-                    let b24_id = field.id.to_string();
-                    outcomes.push(RecordOutcome::Transferred {
-                        amo_id,
-                        b24_id,
-                        created: false,
-                    });
-                }
-                field
-            }
-            None => {
-                let method = target.method("userfield.add");
-                let envelope = services
-                    .b24
-                    .call(&method, json!({"fields": spec.to_fields()}))
-                    .await?;
-                let id = envelope
-                    .result
-                    .as_u64()
-                    .or_else(|| envelope.result.as_str().and_then(|text| text.parse().ok()));
-                let b24_id = id.unwrap_or_default().to_string();
+        match plan_user_field(&amo_definition(definition, amo_entity)) {
+            FieldTarget::UserField(spec) => specs.push((amo_id, pending, spec)),
+            FieldTarget::Standard(_) if pending => {
+                let code = definition.code.clone().filter(|code| !code.is_empty());
+                let b24_id = code.unwrap_or_else(|| "standard".to_owned());
                 outcomes.push(RecordOutcome::Transferred {
                     amo_id,
                     b24_id,
+                    created: false,
+                });
+            }
+            FieldTarget::NotMoved(failure) if pending => outcomes.push(RecordOutcome::Failed {
+                amo_id,
+                code: failure.code,
+                message: format!("custom field «{}»: {}", definition.name, failure.message),
+            }),
+            FieldTarget::Standard(_) | FieldTarget::NotMoved(_) => {}
+        }
+    }
+
+    // Fields the portal lacks are created in batches, one request for up to fifty; the
+    // portal's list is then read once for every field's id and choices.
+    let missing: Vec<_> = specs
+        .iter()
+        .filter(|(_, _, spec)| {
+            !portal
+                .iter()
+                .any(|field| field.field_name == spec.field_name)
+        })
+        .collect();
+    for group in missing.chunks(BATCH_LIMIT) {
+        let mut request = Batch::new();
+        for (amo_id, _, spec) in group {
+            let params = json!({"fields": spec.to_fields()});
+            request.push(format!("f{amo_id}"), target.method("userfield.add"), params)?;
+        }
+        let answer = services.b24.batch(&request).await?;
+        for (amo_id, pending, _) in group {
+            let key = format!("f{amo_id}");
+            if let Some(error) = answer.failure(&key) {
+                return Err(error.into());
+            }
+            let id = answer.result(&key).and_then(|value| {
+                value
+                    .as_u64()
+                    .or_else(|| value.as_str().and_then(|text| text.parse().ok()))
+            });
+            let b24_id = id.unwrap_or_default().to_string();
+            // A field deleted from the portal after it was recorded is created again,
+            // but keeps its first outcome.
+            if *pending {
+                outcomes.push(RecordOutcome::Transferred {
+                    amo_id: *amo_id,
+                    b24_id,
                     created: true,
                 });
-                portal = services.b24.list_user_fields(target).await?;
-                match portal
-                    .iter()
-                    .find(|field| field.field_name == spec.field_name)
-                    .cloned()
-                {
-                    Some(field) => field,
-                    None => continue,
-                }
             }
+        }
+    }
+    if !missing.is_empty() {
+        portal = services.b24.list_user_fields(target).await?;
+    }
+
+    let mut fields = FieldMap::new();
+    for (amo_id, pending, spec) in &specs {
+        let Some(field) = portal
+            .iter()
+            .find(|field| field.field_name == spec.field_name)
+        else {
+            continue;
         };
+        let created_now = missing
+            .iter()
+            .any(|(missing_id, _, _)| missing_id == amo_id);
+        if *pending && !created_now {
+            let b24_id = field.id.to_string();
+            outcomes.push(RecordOutcome::Transferred {
+                amo_id: *amo_id,
+                b24_id,
+                created: false,
+            });
+        }
 
         // Choices are matched back by their text: the portal gives each a new id.
         let options: BTreeMap<u64, u64> = spec
@@ -159,7 +168,7 @@ pub(crate) async fn prepare(drive: &Drive<'_>, entity: Entity) -> Result<FieldMa
                 Some((option.id, choice.id))
             })
             .collect();
-        fields.insert(amo_id, PortalUserField::created(&spec, options));
+        fields.insert(*amo_id, PortalUserField::created(spec, options));
     }
 
     for batch in outcomes.chunks(BATCH_LIMIT) {
