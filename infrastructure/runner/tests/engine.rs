@@ -265,16 +265,14 @@ async fn f5_h3_portal_faults_of_every_passing_kind_lose_and_double_nothing() {
     let world = World::with_amo_rate(Kind::Sqlite, 600, 50).await;
     // OPERATION_TIME_LIMIT is left out: the client waits out the method's ten-minute window,
     // which is right for a run and too long for a test (its handling has its own test).
-    let codes = [
-        "QUERY_LIMIT_EXCEEDED",
-        "INTERNAL_SERVER_ERROR",
-        "OVERLOAD_LIMIT",
-    ];
+    // OVERLOAD_LIMIT is left out too: it blocks the portal's REST API, which stops the run
+    // until a person resumes it (the client's own tests cover it as a stop).
+    let codes = ["QUERY_LIMIT_EXCEEDED", "INTERNAL_SERVER_ERROR"];
     world
         .b24
         .control()
         .set_chaos(Some(migrator_sandbox_bitrix24::Chaos {
-            probability: 0.05,
+            probability: 0.03,
             seed: 5,
             codes: codes.iter().map(|code| (*code).to_owned()).collect(),
         }));
