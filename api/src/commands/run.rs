@@ -153,7 +153,16 @@ async fn finish(
     json: bool,
 ) -> Result<(), CliError> {
     let summary = runner.summary(migration_id).await.ok();
-    let failures = failures(store, migration_id).await.unwrap_or_default();
+    let failures = match failures(store, migration_id).await {
+        Ok(failures) => failures,
+        Err(error) => {
+            eprintln!(
+                "warning: the failure list could not be read ({error}); read it later with \
+                 migrator failures {migration_id}"
+            );
+            Vec::new()
+        }
+    };
     let error = stopped.as_ref().err().map(ToString::to_string);
 
     if json {
