@@ -79,7 +79,10 @@ async fn transport_body_wins_over_query_and_php_form_arrays_parse() {
     let reply = portal
         .post_form(
             &path,
-            "fields[NAME]=FromBody&fields[PHONE][0][VALUE]=%2B7900&fields[PHONE][0][VALUE_TYPE]=MOBILE",
+            concat!(
+                "fields[NAME]=FromBody&fields[PHONE][0][VALUE]=%2B7900",
+                "&fields[PHONE][0][VALUE_TYPE]=MOBILE"
+            ),
         )
         .await;
     let id = reply.result().as_u64().unwrap();
