@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::address::Platform;
 use crate::client::AmoClient;
-use crate::error::AmoError;
+use crate::error::{AmoError, Attempt};
 use crate::models::common::EntityKind;
 use crate::models::files::{DriveFile, EntityFile};
 use crate::paging::embedded_items;
@@ -151,6 +151,71 @@ impl AmoClient {
             .pop_if_empty()
             .push(attachment);
         self.download(url.as_str()).await
+    }
+
+    /// Streams a file that may live outside amoCRM, such as a call recording kept by the
+    /// telephony provider: on an amoCRM host it is fetched with the token, like
+    /// [`AmoClient::download`]; elsewhere without it, in one attempt, outside the account's
+    /// request budget (the provider's host is not amoCRM's).
+    ///
+    /// # Errors
+    /// [`AmoError::InvalidAddress`] for a URL that is not http(s), [`AmoError::Rejected`] for
+    /// a 4xx, [`AmoError::ServerError`] for a 5xx, [`AmoError::Network`] when nothing answers.
+    pub async fn download_anywhere(&self, raw: &str) -> Result<Download, AmoError> {
+        if self.trusted_url(raw).is_ok() {
+            return self.download(raw).await;
+        }
+        let url = Url::parse(raw).map_err(|e| invalid(raw, &e.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(invalid(raw, "only http and https links can be downloaded"));
+        }
+        let attempt = attempt_for(&url);
+        let network = |attempt: &Attempt, detail: String| AmoError::Network {
+            attempt: attempt.clone(),
+            detail,
+            attempts: 1,
+        };
+
+        let response = self
+            .conn
+            .transport
+            .http()
+            .get(url.clone())
+            .send()
+            .await
+            .map_err(|e| network(&attempt, e.without_url().to_string()))?;
+        let status = response.status();
+        if status.is_client_error() {
+            return Err(AmoError::Rejected {
+                attempt,
+                status: status.as_u16(),
+                detail: "the file's host refused the download".to_owned(),
+            });
+        }
+        if !status.is_success() {
+            return Err(AmoError::ServerError {
+                attempt,
+                status: status.as_u16(),
+                detail: "the file's host failed".to_owned(),
+                attempts: 1,
+            });
+        }
+
+        let content_type = crate::transport::content_type(&response);
+        let content_length = response.content_length();
+        let chunks = response
+            .bytes_stream()
+            .map(move |chunk| {
+                chunk
+                    .map(|bytes| bytes.to_vec())
+                    .map_err(|e| network(&attempt, e.without_url().to_string()))
+            })
+            .boxed();
+        Ok(Download {
+            content_type,
+            content_length,
+            chunks,
+        })
     }
 
     /// Parses `raw` and checks that the token may be sent there.

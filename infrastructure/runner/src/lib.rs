@@ -27,10 +27,9 @@
 //! - `source`: amoCRM's records turned into the inputs of the mapping rules.
 //!
 //! # Not yet moved
-//! - Files are not uploaded: when files are chosen, a note with a file (or a call with a
-//!   recording) still becomes its activity, whose description names the file (or keeps the
-//!   recording's link) and says plainly that the file was not uploaded; the file stays in
-//!   amoCRM. The run's failure list does not mention it, because the activity did move.
+//! - Files larger than 64 MB stay in amoCRM, as do files amoCRM will not serve; their
+//!   record moves and says so in its description or comment, but the failure list does not
+//!   mention them, because the record did move. Smaller files move (see `transfer::files`).
 //! - Custom fields are created as portal user fields and their values move, except the field
 //!   types `docs/mapping.md` lists as not movable (catalog links, for one): each such field is
 //!   in the failure list with its reason, and its values stay in amoCRM.

@@ -1,12 +1,19 @@
 //! Rollback (E4, E5): deletes what the run created, newest first, and records each deletion.
 //! A record the portal says is gone already counts as done, so a rollback can resume after a
 //! crash. Users stay: matched users were there before, invited users keep their accounts.
+//!
+//! When the run moved files, an activity's Drive files are deleted before the activity: their
+//! ids are read from the activity (`crm.activity.get` returns `FILES` as `[{id, url}]`), so a
+//! rollback that stops between the two finds them again on resume. Whether the portal drops
+//! an activity's Drive files with the activity is not documented; deleting them first holds
+//! either way. Files of `file` user fields belong to their record and go with it.
 
 use chrono::Utc;
 use migrator_bitrix24::methods::crm::is_not_found;
 use migrator_bitrix24::{B24Error, Batch, CrmEntity};
 use migrator_domain::chunk::{BATCH_LIMIT, RecordState, RolledBack};
 use migrator_domain::{Chunk, ChunkCommand, ChunkId, Entity, Migration, RecordKind};
+use serde_json::{Value, json};
 
 use crate::chunks::{chunk_count, load_all};
 use crate::error::RunnerError;
@@ -22,6 +29,8 @@ pub(crate) struct Done {
     pub(crate) already_gone: u64,
     /// Users, who stay on the portal.
     pub(crate) users_kept: u64,
+    /// Drive files of activities deleted in this pass.
+    pub(crate) files_deleted: u64,
 }
 
 /// Deletes everything the run created and has not deleted yet, newest first: tasks,
@@ -36,6 +45,7 @@ pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<Done
             .map_or(0, |count| count.total)
     };
     let mut done = Done::default();
+    let files = migration.settings().is_some_and(|settings| settings.files);
 
     let kinds = [
         (RecordKind::Task, chunk_count(total(Entity::Tasks))),
@@ -62,6 +72,9 @@ pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<Done
                 .phase(&format!("deleting {kind}"), newest_first.len() as u64);
 
             for batch in newest_first.chunks(BATCH_LIMIT) {
+                if files && kind == RecordKind::Note {
+                    done.files_deleted += delete_activity_files(drive, batch).await?;
+                }
                 let records = delete(drive, kind, *index, batch).await?;
                 done.deleted += records.iter().filter(|record| !record.already_gone).count() as u64;
                 done.already_gone +=
@@ -207,4 +220,56 @@ async fn delete(
             gone(*amo_id, result)
         })
         .collect()
+}
+
+/// Deletes the Drive files of these activities; returns how many were there to delete. An
+/// activity or a file already gone is skipped.
+async fn delete_activity_files(
+    drive: &Drive<'_>,
+    batch: &[(u64, String)],
+) -> Result<u64, RunnerError> {
+    let b24 = &drive.runner.services.b24;
+    let mut request = Batch::new();
+    for (amo_id, b24_id) in batch {
+        let id: u64 = b24_id.parse().unwrap_or_default();
+        request.push(format!("g{amo_id}"), "crm.activity.get", json!({"id": id}))?;
+    }
+    let answer = b24.batch(&request).await?;
+
+    let mut file_ids = Vec::new();
+    for (amo_id, _) in batch {
+        let key = format!("g{amo_id}");
+        if let Some(error) = answer.failure(&key) {
+            if is_not_found(&error) {
+                continue;
+            }
+            return Err(error.into());
+        }
+        let listed = answer
+            .result(&key)
+            .and_then(|activity| activity.get("FILES"))
+            .and_then(Value::as_array);
+        for file in listed.into_iter().flatten() {
+            if let Some(id) = crate::transfer::numeric_id(&file["id"]) {
+                file_ids.push(id);
+            }
+        }
+    }
+
+    let mut deleted = 0;
+    for part in file_ids.chunks(BATCH_LIMIT) {
+        let mut request = Batch::new();
+        for id in part {
+            request.push(format!("f{id}"), "disk.file.delete", json!({"id": id}))?;
+        }
+        let answer = b24.batch(&request).await?;
+        for id in part {
+            match answer.failure(&format!("f{id}")) {
+                None => deleted += 1,
+                Some(error) if is_not_found(&error) => {}
+                Some(error) => return Err(error.into()),
+            }
+        }
+    }
+    Ok(deleted)
 }

@@ -306,6 +306,8 @@ impl Drive<'_> {
             }
             Status::RollingBack => {
                 let done = rollback::run(self, migration).await?;
+                tracing::info!(migration = %self.id, files = done.files_deleted,
+                    "rollback deleted the activities' Drive files");
                 let complete = MigrationCommand::CompleteRollback {
                     epoch: self.epoch,
                     deleted: done.deleted,

@@ -1,10 +1,9 @@
 //! Events and tasks (D7, D8) against both simulators on SQLite: all seven entities move and
 //! balance, every activity sits on the portal record its note was written on and starts when
 //! the note was made, e-mails are completed and never sent, a note of a deal that was not
-//! moved fails with its reason, chosen files are reported as not uploaded, tasks carry
-//! «Отчёт», a period keeps older events and tasks in amoCRM (C1), a rollback removes
-//! activities and tasks and counts ones already gone as done, and a run killed while moving
-//! events or tasks creates nothing twice (H2).
+//! moved fails with its reason, tasks carry «Отчёт», a period keeps older events and tasks
+//! in amoCRM (C1), a rollback removes activities and tasks and counts ones already gone as
+//! done, and a run killed while moving events or tasks creates nothing twice (H2).
 
 mod support;
 
@@ -398,36 +397,4 @@ async fn h2_a_run_killed_while_moving_tasks_creates_every_task_exactly_once() {
     let twice: Vec<_> = seen.iter().filter(|(_, count)| **count > 1).collect();
     assert!(twice.is_empty(), "tasks created twice: {twice:?}");
     assert_eq!(seen.len() as u64, summary.entities["tasks"].transferred);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn d7_with_files_chosen_a_file_note_moves_and_says_its_file_was_not_uploaded() {
-    let world = World::with_amo_rate(Kind::Sqlite, 200, 50).await;
-    let runner = world.runner().await;
-    let mut request = world.request(&ALL);
-    request.settings = Settings::new(ALL, None, true, BTreeMap::new())
-        .expect("settings")
-        .0;
-    let id = request.migration_id;
-
-    let stop = runner.start(request).await.expect("the run completes");
-
-    assert_eq!(stop, Stop::Finished);
-    let files: Vec<_> = world
-        .portal("activities")
-        .into_iter()
-        .filter(|activity| text(activity, "SUBJECT").starts_with("Файл:"))
-        .collect();
-    assert!(!files.is_empty(), "the account has file notes");
-    let said = files
-        .iter()
-        .filter(|activity| text(activity, "DESCRIPTION").contains("файл не загружен"))
-        .count();
-    assert!(said > 0, "file activities say the file was not uploaded");
-    assert!(
-        world.portal("files").is_empty(),
-        "nothing is uploaded to the portal's drive"
-    );
-    let summary = runner.summary(id).await.expect("summary");
-    assert!(summary.entities["events"].balanced);
 }

@@ -21,6 +21,10 @@ use crate::request::{RestRequest, parse_path, read};
 use crate::transfers;
 use crate::world::{SharedWorld, World, lock};
 
+/// The largest request body the portal takes: Bitrix24 cloud accepts POSTs of up to 2 GB
+/// (files travel inside REST calls as Base64).
+const MAX_BODY_BYTES: usize = 2 * 1024 * 1024 * 1024;
+
 /// The whole router: REST, auth server, Drive transfers and the control API.
 pub fn router(world: SharedWorld) -> Router {
     Router::new()
@@ -35,6 +39,7 @@ pub fn router(world: SharedWorld) -> Router {
         .route("/disk/download/{id}", get(transfers::download))
         .route("/disk/upload/{token}", post(transfers::upload))
         .merge(crate::control_http::router())
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(world)
 }
 

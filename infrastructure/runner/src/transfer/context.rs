@@ -21,6 +21,8 @@ pub(crate) struct Context {
     pub(crate) stages: StageMap,
     /// Portal user fields by amoCRM field id; filled for each entity before its records move.
     pub(crate) fields: FieldMap,
+    /// The account's file service host, where its files are downloaded from.
+    pub(crate) drive_url: Option<String>,
 }
 
 impl Context {
@@ -73,6 +75,7 @@ impl Context {
             mapping,
             stages,
             fields: FieldMap::new(),
+            drive_url: account.drive_url,
         })
     }
 }

@@ -7,13 +7,15 @@ use chrono::Utc;
 use futures::TryStreamExt;
 use migrator_amocrm::ListQuery;
 use migrator_bitrix24::{B24Error, Batch, CrmEntity};
-use migrator_domain::chunk::{BATCH_LIMIT, FailureCode, RecordOutcome};
+use migrator_domain::chunk::{FailureCode, RecordOutcome};
 use migrator_domain::mapping::required::{PortalFieldRule, check_required};
-use migrator_domain::mapping::{AmoEntity, Fields, Origin, company, contact, deal};
+use migrator_domain::mapping::{
+    AmoEntity, Fields, Mapped, Origin, PendingFile, company, contact, deal,
+};
 use migrator_domain::{ChunkCommand, ChunkId, Entity, Migration, Period};
 use serde_json::json;
 
-use super::{Context, Pass, still_moving};
+use super::{Context, Pass, Pending, files, still_moving};
 use crate::chunks::chunk_count;
 use crate::error::RunnerError;
 use crate::runner::Drive;
@@ -24,8 +26,11 @@ const IDS_PER_REQUEST: usize = 250;
 
 /// One record, ready to send or already decided.
 enum Prepared {
-    /// Fields for the portal.
-    Create(Fields),
+    /// Fields for the portal, and the files to download into them.
+    Create {
+        fields: Fields,
+        files: Vec<PendingFile>,
+    },
     /// An outcome without a call: failed, or outside the period.
     Settled(RecordOutcome),
 }
@@ -61,19 +66,22 @@ pub(crate) async fn run(
         }
         let mut prepared = prepare(drive, entity, &pending, period, context, &rules).await?;
 
-        for batch in pending.chunks(BATCH_LIMIT) {
+        let mut queue = Pending::new(pending);
+        while let Some(batch) = queue.next_batch() {
             if !still_moving(drive).await? {
                 return Ok(Pass::Stopped);
             }
-            let outcomes = send(drive, entity, batch, &mut prepared, &mut in_doubt).await?;
+            let sent = send(drive, entity, &batch, &mut prepared, context, &mut in_doubt).await?;
+            let settled = sent.outcomes.len() as u64;
             let command = ChunkCommand::RecordBatch {
                 migration_id: drive.id,
                 kind,
-                outcomes,
+                outcomes: sent.outcomes,
                 at: Utc::now(),
             };
             drive.runner.store().chunk(chunk_id, command).await?;
-            drive.runner.progress.advance(batch.len() as u64);
+            drive.runner.progress.advance(settled);
+            queue.put_back(sent.deferred);
         }
     }
     Ok(Pass::Done)
@@ -101,7 +109,7 @@ async fn prepare(
                 for record in records {
                     let input = source::company(&record);
                     let mapped = company::map_company(&input, &context.mapping, &context.fields);
-                    let decided = decide(input.id, record.created_at, period, Ok(mapped.fields));
+                    let decided = decide(input.id, record.created_at, period, Ok(mapped));
                     prepared.insert(input.id, decided);
                 }
             }
@@ -110,7 +118,7 @@ async fn prepare(
                 for record in records {
                     let input = source::contact(&record);
                     let mapped = contact::map_contact(&input, &context.mapping, &context.fields);
-                    let decided = decide(input.id, record.created_at, period, Ok(mapped.fields));
+                    let decided = decide(input.id, record.created_at, period, Ok(mapped));
                     prepared.insert(input.id, decided);
                 }
             }
@@ -120,7 +128,6 @@ async fn prepare(
                     let input = source::deal(&record);
                     let mapped =
                         deal::map_deal(&input, &context.mapping, &context.stages, &context.fields)
-                            .map(|mapped| mapped.fields)
                             .map_err(|failure| (failure.code, failure.message));
                     let decided = decide(input.id, record.created_at, period, mapped);
                     prepared.insert(input.id, decided);
@@ -130,7 +137,7 @@ async fn prepare(
     }
 
     for fields in prepared.values() {
-        if let Prepared::Create(fields) = fields
+        if let Prepared::Create { fields, .. } = fields
             && let Err(missing) = check_required(amo_entity(entity), rules, fields)
         {
             return Err(RunnerError::RequiredField {
@@ -147,7 +154,7 @@ fn decide(
     amo_id: u64,
     created_at: Option<i64>,
     period: Option<Period>,
-    mapped: Result<Fields, (FailureCode, String)>,
+    mapped: Result<Mapped, (FailureCode, String)>,
 ) -> Prepared {
     let inside = match (period, created_at) {
         (None, _) => true,
@@ -159,7 +166,10 @@ fn decide(
         return Prepared::Settled(RecordOutcome::OutsidePeriod { amo_id });
     }
     match mapped {
-        Ok(fields) => Prepared::Create(fields),
+        Ok(mapped) => Prepared::Create {
+            fields: mapped.fields,
+            files: mapped.files,
+        },
         Err((code, message)) => Prepared::Settled(RecordOutcome::Failed {
             amo_id,
             code,
@@ -168,14 +178,22 @@ fn decide(
     }
 }
 
-/// Sends one batch and returns the outcome of every record in it.
+/// What one batch settled, and the records it left for the next one.
+struct Sent {
+    outcomes: Vec<RecordOutcome>,
+    deferred: Vec<u64>,
+}
+
+/// Sends one batch and returns the outcome of every record in it, but for records whose
+/// files did not fit the batch's byte budget (they stay in `prepared`).
 async fn send(
     drive: &Drive<'_>,
     entity: Entity,
     batch: &[u64],
     prepared: &mut BTreeMap<u64, Prepared>,
+    context: &Context,
     in_doubt: &mut bool,
-) -> Result<Vec<RecordOutcome>, RunnerError> {
+) -> Result<Sent, RunnerError> {
     let b24 = &drive.runner.services.b24;
     let target = crm_entity(entity);
     let mut outcomes = Vec::with_capacity(batch.len());
@@ -184,7 +202,11 @@ async fn send(
     for amo_id in batch {
         match prepared.remove(amo_id) {
             Some(Prepared::Settled(outcome)) => outcomes.push(outcome),
-            Some(Prepared::Create(fields)) => to_create.push((*amo_id, fields)),
+            Some(Prepared::Create { fields, files }) => to_create.push(Create {
+                amo_id: *amo_id,
+                fields,
+                files,
+            }),
             None => outcomes.push(RecordOutcome::Failed {
                 amo_id: *amo_id,
                 code: FailureCode::MissingReference,
@@ -202,31 +224,44 @@ async fn send(
         let kind = origin_kind(entity);
         let origins: Vec<String> = to_create
             .iter()
-            .map(|(amo_id, _)| Origin::origin_id(kind, *amo_id))
+            .map(|create| Origin::origin_id(kind, create.amo_id))
             .collect();
         let found = b24
             .find_by_origins(target, &drive.origin.originator_id(), &origins)
             .await?;
-        to_create.retain(|(amo_id, _)| {
-            let Some(b24_id) = found.get(&Origin::origin_id(kind, *amo_id)) else {
+        to_create.retain(|create| {
+            let amo_id = create.amo_id;
+            let Some(b24_id) = found.get(&Origin::origin_id(kind, amo_id)) else {
                 return true;
             };
             tracing::info!(migration = %drive.id, %entity, amo_id, b24_id, "adopted");
             outcomes.push(RecordOutcome::Transferred {
-                amo_id: *amo_id,
+                amo_id,
                 b24_id: b24_id.to_string(),
                 created: true,
             });
             false
         });
     }
+    let deferred = files::attach_within_budget(drive, context, &mut to_create, "COMMENTS")
+        .await?
+        .into_iter()
+        .map(|create| {
+            let back = Prepared::Create {
+                fields: create.fields,
+                files: create.files,
+            };
+            prepared.insert(create.amo_id, back);
+            create.amo_id
+        })
+        .collect();
     if to_create.is_empty() {
         *in_doubt = false;
-        return Ok(outcomes);
+        return Ok(Sent { outcomes, deferred });
     }
 
     let mut request = Batch::new();
-    for (amo_id, fields) in &to_create {
+    for Create { amo_id, fields, .. } in &to_create {
         let params = json!({"fields": fields, "params": {"REGISTER_SONET_EVENT": "N"}});
         request.push(format!("r{amo_id}"), target.method("add"), params)?;
     }
@@ -238,7 +273,7 @@ async fn send(
         }
     };
 
-    for (amo_id, _) in to_create {
+    for Create { amo_id, .. } in to_create {
         let key = format!("r{amo_id}");
         if let Some(error) = answer.failure(&key) {
             if error.stops_run() || error.is_retryable() {
@@ -262,7 +297,24 @@ async fn send(
         });
     }
     *in_doubt = false;
-    Ok(outcomes)
+    Ok(Sent { outcomes, deferred })
+}
+
+/// A record to create.
+struct Create {
+    amo_id: u64,
+    fields: Fields,
+    files: Vec<PendingFile>,
+}
+
+impl files::WithFiles for Create {
+    fn files(&mut self) -> &mut Vec<PendingFile> {
+        &mut self.files
+    }
+
+    fn fields(&mut self) -> &mut Fields {
+        &mut self.fields
+    }
 }
 
 /// The portal's mandatory user fields of an entity, as the required-field rule reads them.

@@ -9,9 +9,9 @@
 //! E-mails are added open (the portal would send a completed outgoing one) and completed in
 //! a second batch; an adopted e-mail is completed again, which changes nothing if it was.
 //!
-//! Files are not uploaded yet: a note with a file becomes its activity, whose description
-//! names the file and says it was not uploaded; the file stays in amoCRM. A call's recording
-//! is kept as its link in the description.
+//! With files chosen (B4), an attachment note's file and a call's recording are downloaded
+//! and sent in the activity's `FILES` (see `files`); the call's description keeps the
+//! recording's link as well.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,13 +21,13 @@ use migrator_amocrm::ListQuery;
 use migrator_amocrm::models::common::EntityKind;
 use migrator_amocrm::models::notes::{CallStatus, Note, NoteKind};
 use migrator_bitrix24::{B24Error, Batch};
-use migrator_domain::chunk::{BATCH_LIMIT, FailureCode, RecordOutcome};
+use migrator_domain::chunk::{FailureCode, RecordOutcome};
 use migrator_domain::mapping::activity::{AmoNote, map_note};
-use migrator_domain::mapping::{AmoEntity, Fields};
+use migrator_domain::mapping::{AmoEntity, Fields, PendingFile};
 use migrator_domain::{ChunkCommand, ChunkId, Entity, Migration, Period, RecordKind};
 use serde_json::{Value, json};
 
-use super::{Context, Pass, still_moving};
+use super::{Context, Pass, Pending, files, still_moving};
 use crate::chunks::{chunk_count, load_all, numeric_portal_ids};
 use crate::error::RunnerError;
 use crate::runner::Drive;
@@ -35,16 +35,15 @@ use crate::runner::Drive;
 /// amoCRM ids per listing request when fetching a chunk's notes.
 const IDS_PER_REQUEST: usize = 250;
 
-/// The line added to the description of an activity whose file was not uploaded.
-const FILE_NOT_UPLOADED: &str = concat!(
-    "(файл не загружен в Bitrix24: эта версия переносит только сведения о файле, ",
-    "сам файл остаётся в amoCRM)"
-);
-
 /// One note, ready to send or already decided.
 enum Prepared {
-    /// Fields for `crm.activity.add`, and whether the activity is completed after the add.
-    Create { fields: Fields, complete: bool },
+    /// Fields for `crm.activity.add`, whether the activity is completed after the add, and
+    /// the files to download into its `FILES`.
+    Create {
+        fields: Fields,
+        complete: bool,
+        files: Vec<PendingFile>,
+    },
     /// An outcome without a call: failed, or outside the period.
     Settled(RecordOutcome),
 }
@@ -90,11 +89,14 @@ pub(crate) async fn run(
         }
         let mut prepared = prepare(drive, &pending, period, context).await?;
 
-        for batch in pending.chunks(BATCH_LIMIT) {
+        let mut queue = Pending::new(pending);
+        while let Some(batch) = queue.next_batch() {
             if !still_moving(drive).await? {
                 return Ok(Pass::Stopped);
             }
-            let outcomes = send(drive, batch, &mut prepared, &mut in_doubt).await?;
+            let (outcomes, deferred) =
+                send(drive, &batch, &mut prepared, context, &mut in_doubt).await?;
+            let settled = outcomes.len() as u64;
             let command = ChunkCommand::RecordBatch {
                 migration_id: drive.id,
                 kind,
@@ -102,7 +104,8 @@ pub(crate) async fn run(
                 at: Utc::now(),
             };
             drive.runner.store().chunk(chunk_id, command).await?;
-            drive.runner.progress.advance(batch.len() as u64);
+            drive.runner.progress.advance(settled);
+            queue.put_back(deferred);
         }
     }
     Ok(Pass::Done)
@@ -237,32 +240,22 @@ fn decide(note: &AmoNote, owner_name: &str, period: Option<Period>, context: &Co
         }
     };
 
-    let mut fields = mapped.mapped.fields;
-    if !mapped.mapped.files.is_empty() {
-        tracing::warn!(
-            note = note.id,
-            "the note's file is not uploaded; its activity names it"
-        );
-        let description = fields
-            .get("DESCRIPTION")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let description = format!("{description}\n{FILE_NOT_UPLOADED}");
-        fields.insert("DESCRIPTION".into(), json!(description.trim_start()));
-    }
     Prepared::Create {
-        fields,
+        fields: mapped.mapped.fields,
         complete: mapped.complete_after_add,
+        files: mapped.mapped.files,
     }
 }
 
-/// Sends one batch and returns the outcome of every note in it.
+/// Sends one batch and returns the outcome of every note in it, and the notes whose files
+/// did not fit the batch's byte budget (they stay in `prepared`).
 async fn send(
     drive: &Drive<'_>,
     batch: &[u64],
     prepared: &mut BTreeMap<u64, Prepared>,
+    context: &Context,
     in_doubt: &mut bool,
-) -> Result<Vec<RecordOutcome>, RunnerError> {
+) -> Result<(Vec<RecordOutcome>, Vec<u64>), RunnerError> {
     let b24 = &drive.runner.services.b24;
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut to_create = Vec::new();
@@ -270,8 +263,17 @@ async fn send(
     for amo_id in batch {
         match prepared.remove(amo_id) {
             Some(Prepared::Settled(outcome)) => outcomes.push(outcome),
-            Some(Prepared::Create { fields, complete }) => {
-                to_create.push((*amo_id, fields, complete));
+            Some(Prepared::Create {
+                fields,
+                complete,
+                files,
+            }) => {
+                to_create.push(Create {
+                    amo_id: *amo_id,
+                    fields,
+                    complete,
+                    files,
+                });
             }
             None => outcomes.push(RecordOutcome::Failed {
                 amo_id: *amo_id,
@@ -290,27 +292,41 @@ async fn send(
     if *in_doubt && !to_create.is_empty() {
         let origins: Vec<(u64, String)> = to_create
             .iter()
-            .map(|(amo_id, fields, _)| (*amo_id, text_field(fields, "ORIGIN_ID")))
+            .map(|create| (create.amo_id, text_field(&create.fields, "ORIGIN_ID")))
             .collect();
         let found = find_by_origin(drive, &origins).await?;
-        to_create.retain(|(amo_id, _, complete)| {
-            let Some(b24_id) = found.get(amo_id) else {
+        to_create.retain(|create| {
+            let amo_id = create.amo_id;
+            let Some(b24_id) = found.get(&amo_id) else {
                 return true;
             };
             tracing::info!(migration = %drive.id, amo_id, b24_id, "adopted an activity");
-            if *complete {
+            if create.complete {
                 to_complete.push(*b24_id);
             }
-            outcomes.push(transferred(*amo_id, *b24_id));
+            outcomes.push(transferred(amo_id, *b24_id));
             false
         });
     }
 
+    let deferred = files::attach_within_budget(drive, context, &mut to_create, "DESCRIPTION")
+        .await?
+        .into_iter()
+        .map(|create| {
+            let back = Prepared::Create {
+                fields: create.fields,
+                complete: create.complete,
+                files: create.files,
+            };
+            prepared.insert(create.amo_id, back);
+            create.amo_id
+        })
+        .collect();
     if !to_create.is_empty() {
         let mut request = Batch::new();
-        for (amo_id, fields, _) in &to_create {
-            let params = json!({"fields": fields});
-            request.push(format!("a{amo_id}"), "crm.activity.add", params)?;
+        for create in &to_create {
+            let params = json!({"fields": create.fields});
+            request.push(format!("a{}", create.amo_id), "crm.activity.add", params)?;
         }
         let answer = match b24.batch(&request).await {
             Ok(answer) => answer,
@@ -320,7 +336,10 @@ async fn send(
             }
         };
 
-        for (amo_id, _, complete) in to_create {
+        for Create {
+            amo_id, complete, ..
+        } in to_create
+        {
             let key = format!("a{amo_id}");
             if let Some(error) = answer.failure(&key) {
                 if error.stops_run() || error.is_retryable() {
@@ -351,7 +370,25 @@ async fn send(
         return Err(error);
     }
     *in_doubt = false;
-    Ok(outcomes)
+    Ok((outcomes, deferred))
+}
+
+/// A note to create.
+struct Create {
+    amo_id: u64,
+    fields: Fields,
+    complete: bool,
+    files: Vec<PendingFile>,
+}
+
+impl files::WithFiles for Create {
+    fn files(&mut self) -> &mut Vec<PendingFile> {
+        &mut self.files
+    }
+
+    fn fields(&mut self) -> &mut Fields {
+        &mut self.fields
+    }
 }
 
 /// Sets `COMPLETED = Y` on these activities, in one batch.
@@ -417,7 +454,7 @@ fn transferred(amo_id: u64, b24_id: u64) -> RecordOutcome {
 }
 
 /// An id the portal returned as a number or a string.
-pub(super) fn numeric_id(value: &Value) -> Option<u64> {
+pub(crate) fn numeric_id(value: &Value) -> Option<u64> {
     match value {
         Value::String(text) => text.parse().ok(),
         other => other.as_u64(),
@@ -613,6 +650,7 @@ mod tests {
             mapping: context(),
             stages: Default::default(),
             fields: Default::default(),
+            drive_url: None,
         };
 
         let decided = decide(&note, "", None, &context);

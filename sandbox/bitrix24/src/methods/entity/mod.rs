@@ -258,8 +258,12 @@ fn list(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResu
 fn delete(world: &mut World, ctx: &Ctx, params: &Map<String, Value>) -> MethodResult {
     let entity = entity_of(ctx);
     let id = id_param(params, "id")?;
-    if world.portal.table(entity).remove(&id).is_none() {
+    let Some(record) = world.portal.table(entity).remove(&id) else {
         return Err(ApiError::not_found());
+    };
+    // The files of its `file` user fields go with the record.
+    for file in write::file_ids(world, entity, &record) {
+        world.portal.files.remove(&file);
     }
 
     unlink_all(world, entity, id);

@@ -144,15 +144,27 @@ pub(super) fn write_fields(
     Ok(())
 }
 
-fn write_user_field(world: &World, entity: Entity, record: &mut Record, key: &str, value: &Value) {
+fn write_user_field(
+    world: &mut World,
+    entity: Entity,
+    record: &mut Record,
+    key: &str,
+    value: &Value,
+) {
     let Some(uf) = world
         .portal
         .user_fields
         .values()
         .find(|uf| uf.entity_id == entity.uf_entity() && uf.field_name == key)
+        .cloned()
     else {
         return;
     };
+    if uf.user_type_id == "file" {
+        let stored = store_files(world, value, uf.multiple);
+        record.insert(key.to_string(), stored);
+        return;
+    }
     let one = |value: &Value| -> Value {
         match (uf.user_type_id.as_str(), scalar_text(value)) {
             ("boolean", Some(text)) => {
@@ -172,6 +184,44 @@ fn write_user_field(world: &World, entity: Entity, record: &mut Record, key: &st
         one(value)
     };
     record.insert(key.to_string(), stored);
+}
+
+/// A `file` user field's value: each `{fileData: [name, base64]}` (or `[name, base64]`)
+/// is stored and becomes `{id, showUrl, downloadUrl}`, as the portal shows file values.
+fn store_files(world: &mut World, value: &Value, multiple: bool) -> Value {
+    let items = if multiple {
+        list_items(value)
+    } else {
+        vec![value.clone()]
+    };
+    let user = 1;
+    let stored: Vec<Value> = items
+        .iter()
+        .filter_map(super::super::disk::decode_file)
+        .map(|(name, bytes)| {
+            let id = super::super::disk::store_attachment(world, &name, bytes, user);
+            let url = format!("/disk/download/{id}");
+            json!({"id": id, "showUrl": url, "downloadUrl": url})
+        })
+        .collect();
+    if multiple {
+        Value::Array(stored)
+    } else {
+        stored.into_iter().next().unwrap_or(Value::Bool(false))
+    }
+}
+
+/// The ids of the stored files a record's `file` user fields hold.
+pub(super) fn file_ids(world: &World, entity: Entity, record: &Record) -> Vec<u64> {
+    world
+        .portal
+        .user_fields
+        .values()
+        .filter(|uf| uf.entity_id == entity.uf_entity() && uf.user_type_id == "file")
+        .filter_map(|uf| record.get(&uf.field_name))
+        .flat_map(list_items)
+        .filter_map(|file| file.get("id").and_then(Value::as_u64))
+        .collect()
 }
 
 fn write_bindings(
