@@ -64,6 +64,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Confirm a finished run (F1): the user accepts what it moved.
+    Confirm {
+        /// The run's id.
+        migration_id: Uuid,
+    },
+    /// Confirm every run that finished seven days ago or more and still waits (F2); prints
+    /// the id of each. For a scheduler such as cron; run, resume and rollback do it too.
+    ConfirmDue,
     /// Print a run's events as JSON lines, oldest first.
     History {
         /// The run's id.

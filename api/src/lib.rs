@@ -28,6 +28,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Rollback { migration_id, json } => {
             commands::run::rollback(&store, migration_id, json).await
         }
+        Command::Confirm { migration_id } => commands::confirm::one(&store, migration_id).await,
+        Command::ConfirmDue => commands::confirm::due(&store).await,
         Command::History { migration_id } => commands::history::run(&store, migration_id).await,
         Command::Failures {
             migration_id,

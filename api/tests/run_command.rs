@@ -139,3 +139,79 @@ async fn a_run_refused_for_its_options_says_which_option_and_writes_nothing() {
         "no run was started: {stderr}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn f1_f2_confirm_accepts_a_finished_run_once_and_confirm_due_leaves_a_fresh_one() {
+    let amo = AmoSandbox::start(AmoConfig {
+        size: 100,
+        ..AmoConfig::default()
+    })
+    .await
+    .expect("amo");
+    let b24 = B24Sandbox::start(B24Config::default()).await.expect("b24");
+    let folder = tempfile::tempdir().expect("a folder");
+    let store = format!("sqlite:{}", folder.path().join("m.db").display());
+    let (url, token, webhook) = (amo.url(), amo.access_token(), b24.webhook_url());
+    let run = migrator(
+        &[
+            "run",
+            "--amo-url",
+            &url,
+            "--amo-token",
+            &token,
+            "--b24-webhook",
+            &webhook,
+            "--entities",
+            "companies",
+        ],
+        &store,
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    let id = stderr
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("migration "))
+        .expect("the run's id")
+        .to_owned();
+    let confirmations = |history: &Output| {
+        String::from_utf8_lossy(&history.stdout)
+            .lines()
+            .filter(|line| line.contains("MigrationConfirmed"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+
+    let due = migrator(&["confirm-due"], &store).await;
+
+    assert!(due.status.success());
+    assert!(due.stdout.is_empty(), "a run finished just now is not due");
+    let history = migrator(&["history", &id], &store).await;
+    assert!(confirmations(&history).is_empty());
+
+    let confirmed = migrator(&["confirm", &id], &store).await;
+
+    assert!(
+        confirmed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&confirmed.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&confirmed.stdout).trim(),
+        format!("migration {id} confirmed")
+    );
+    let history = migrator(&["history", &id], &store).await;
+    let lines = confirmations(&history);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("\"automatically\":false"), "{}", lines[0]);
+
+    let again = migrator(&["confirm", &id], &store).await;
+
+    assert!(!again.status.success(), "a confirmed run is confirmed once");
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        said.contains("confirm"),
+        "the refusal names the action: {said}"
+    );
+}

@@ -172,6 +172,27 @@ impl ReadModels {
         }))
     }
 
+    /// The runs that wait for their user's confirmation, oldest change first.
+    pub async fn awaiting_confirmation(&self) -> Result<Vec<Uuid>, ProjectionError> {
+        let rows = self
+            .db
+            .fetch(
+                &Statement::new(
+                    "SELECT migration_id FROM view_migrations WHERE status = $1 \
+                     ORDER BY updated_at, migration_id"
+                        .to_owned(),
+                    vec![Arg::from("awaiting_confirmation")],
+                ),
+                &[Col::Text],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| row.into_iter().next())
+            .filter_map(|id| Uuid::parse_str(&id.text()).ok())
+            .collect())
+    }
+
     /// Counts and outcomes of a run, per kind of record.
     pub async fn progress(&self, id: Uuid) -> Result<Vec<ProgressRow>, ProjectionError> {
         let rows = self

@@ -1,5 +1,6 @@
 //! One module per subcommand, and what they share: opening the store with its views current.
 
+pub mod confirm;
 pub mod demo;
 pub mod failures;
 pub mod history;

@@ -41,6 +41,7 @@ pub async fn start_returning_id(url: &StoreUrl, args: RunArgs) -> Result<Uuid, C
     let store = Arc::new(Store::open(url).await?);
     let vault = Vault::from_environment()?;
     let migration_id = Uuid::new_v4();
+    super::confirm::sweep_quietly(&store).await;
 
     // Before anything reaches the portal: the id, so a run killed at any instant can resume.
     eprintln!("migration {migration_id}");
@@ -78,6 +79,7 @@ pub async fn start_returning_id(url: &StoreUrl, args: RunArgs) -> Result<Uuid, C
 /// Continues a run.
 pub async fn resume(url: &StoreUrl, migration_id: Uuid, json: bool) -> Result<(), CliError> {
     let store = Arc::new(Store::open(url).await?);
+    super::confirm::sweep_quietly(&store).await;
     let vault = Vault::from_environment()?;
     let bar = Arc::new(Bar::new());
     let runner = runner(store.clone(), &vault, migration_id, bar.clone()).await?;
@@ -90,6 +92,7 @@ pub async fn resume(url: &StoreUrl, migration_id: Uuid, json: bool) -> Result<()
 /// Deletes what a run moved.
 pub async fn rollback(url: &StoreUrl, migration_id: Uuid, json: bool) -> Result<(), CliError> {
     let store = Arc::new(Store::open(url).await?);
+    super::confirm::sweep_quietly(&store).await;
     let vault = Vault::from_environment()?;
     let bar = Arc::new(Bar::new());
     let runner = runner(store.clone(), &vault, migration_id, bar.clone()).await?;

@@ -23,6 +23,7 @@
 //! - `count`: counting and planning.
 //! - `transfer/`: one module per kind of step (users, CRM records, pipelines, events, tasks).
 //! - `rollback`: deleting what a run created, newest first.
+//! - [`confirm`]: the sweep that confirms runs seven days after they finished (F2).
 //! - [`summary`]: the run's balance and failures, as the command line prints them.
 //! - `source`: amoCRM's records turned into the inputs of the mapping rules.
 //!
@@ -37,6 +38,7 @@
 //!   the account's own task type names are not read (such tasks are titled «Задача»).
 
 mod chunks;
+pub mod confirm;
 mod count;
 mod error;
 mod rollback;
@@ -45,6 +47,7 @@ mod source;
 pub mod summary;
 mod transfer;
 
+pub use confirm::{Clock, ManualClock, SystemClock, confirm_due};
 pub use error::RunnerError;
 pub use runner::{Progress, RunRequest, Runner, Services, Silent, Stop};
 pub use summary::Summary;

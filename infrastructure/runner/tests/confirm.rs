@@ -1,0 +1,67 @@
+//! F1, F2 on both stores: a finished run waits for confirmation, and the sweep confirms it on
+//! its own once seven days have passed since it finished, by the clock it is given; not a
+//! moment before, and only once.
+
+// Not every helper of the shared support module is used here.
+#[allow(dead_code)]
+mod support;
+
+use chrono::Duration;
+use migrator_domain::{Entity, Status};
+use migrator_runner::{ManualClock, Stop, confirm_due};
+use migrator_tests::{Kind, on_both_stores};
+use support::World;
+
+on_both_stores!(f2_a_finished_run_confirms_itself_seven_days_after_it_finished);
+async fn f2_a_finished_run_confirms_itself_seven_days_after_it_finished(kind: Kind) {
+    let world = World::with_amo_rate(kind, 100, 50).await;
+    let runner = world.runner().await;
+    let request = world.request(&[Entity::Companies]);
+    let id = request.migration_id;
+    let stop = runner.start(request).await.expect("the run completes");
+    assert_eq!(stop, Stop::Finished);
+    let store = runner.store();
+    let finished = store
+        .load_migration(id)
+        .await
+        .expect("the run")
+        .finished_at()
+        .expect("a finished run knows when it finished");
+
+    let clock = ManualClock::new(finished + Duration::days(7) - Duration::seconds(1));
+    let early = confirm_due(store, &[id], &clock).await.expect("a sweep");
+
+    assert!(early.is_empty(), "confirmed a second too early");
+    let waiting = store.load_migration(id).await.expect("the run");
+    assert_eq!(waiting.status(), Status::AwaitingConfirmation);
+
+    clock.set(finished + Duration::days(7));
+    let due = confirm_due(store, &[id], &clock).await.expect("a sweep");
+
+    assert_eq!(due, vec![id]);
+    let confirmed = store.load_migration(id).await.expect("the run");
+    assert_eq!(confirmed.status(), Status::Confirmed);
+
+    clock.set(finished + Duration::days(30));
+    let again = confirm_due(store, &[id], &clock).await.expect("a sweep");
+
+    assert!(again.is_empty(), "a confirmed run is confirmed once");
+    world.test.projector().catch_up().await.expect("views");
+    let history = world
+        .test
+        .read()
+        .history(id, 0, 10_000)
+        .await
+        .expect("history");
+    let confirmations: Vec<_> = history
+        .iter()
+        .filter(|entry| entry.event_type == "MigrationConfirmed")
+        .collect();
+    assert_eq!(confirmations.len(), 1, "{confirmations:?}");
+    let payload: serde_json::Value = serde_json::from_str(&confirmations[0].payload).expect("JSON");
+    assert_eq!(
+        payload["MigrationConfirmed"]["automatically"],
+        serde_json::json!(true),
+        "{payload}"
+    );
+}
