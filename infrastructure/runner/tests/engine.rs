@@ -1,8 +1,8 @@
-//! The engine's guarantees, each against both simulators on SQLite: a rollback leaves the
-//! portal as it found it (E4, E5), a run killed at any instant resumes and moves nothing twice
-//! (H2), a required portal field interrupts and resume continues (D4), a pipeline choice over
-//! the plan's limit is refused before anything is written (B6), and a finished run resumed
-//! changes nothing.
+//! The engine's guarantees, each against both simulators and on both stores (SQLite and
+//! PostgreSQL): a rollback leaves the portal as it found it (E4, E5), a run killed at any instant
+//! resumes and moves nothing twice (H2), a required portal field interrupts and resume continues
+//! (D4), a pipeline choice over the plan's limit is refused before anything is written (B6), and a
+//! finished run resumed changes nothing.
 
 mod support;
 
@@ -12,7 +12,7 @@ use std::time::Duration;
 use migrator_domain::migration::Interruption;
 use migrator_domain::{Entity, Status};
 use migrator_runner::{RunnerError, Stop};
-use migrator_tests::Kind;
+use migrator_tests::{Kind, on_both_stores};
 use serde_json::Value;
 use support::World;
 
@@ -41,9 +41,10 @@ fn categories(world: &World) -> usize {
     world.portal("categories").len()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn e4_e5_a_rollback_deletes_what_the_run_created_and_leaves_the_rest() {
-    let world = World::new(Kind::Sqlite, 200).await;
+on_both_stores!(e4_e5_a_rollback_deletes_what_the_run_created_and_leaves_the_rest);
+
+async fn e4_e5_a_rollback_deletes_what_the_run_created_and_leaves_the_rest(kind: Kind) {
+    let world = World::new(kind, 200).await;
     let categories_before = categories(&world);
     let stages_before = world.portal("statuses").len();
     let fields_before = world.portal("user_fields").len();
@@ -96,9 +97,10 @@ async fn e4_e5_a_rollback_deletes_what_the_run_created_and_leaves_the_rest() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn h2_a_run_killed_twenty_times_while_moving_moves_every_record_exactly_once() {
-    let world = World::with_amo_rate(Kind::Sqlite, 2_000, 50).await;
+on_both_stores!(h2_a_run_killed_twenty_times_while_moving_moves_every_record_exactly_once);
+
+async fn h2_a_run_killed_twenty_times_while_moving_moves_every_record_exactly_once(kind: Kind) {
+    let world = World::with_amo_rate(kind, 2_000, 50).await;
     let request = world.request(&CORE);
     let id = request.migration_id;
     // Batches are carried out at once and answered 60 ms later: a kill in that window leaves
@@ -156,9 +158,10 @@ async fn h2_a_run_killed_twenty_times_while_moving_moves_every_record_exactly_on
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn d4_a_required_portal_field_interrupts_naming_it_and_resume_continues() {
-    let world = World::new(Kind::Sqlite, 200).await;
+on_both_stores!(d4_a_required_portal_field_interrupts_naming_it_and_resume_continues);
+
+async fn d4_a_required_portal_field_interrupts_naming_it_and_resume_continues(kind: Kind) {
+    let world = World::new(kind, 200).await;
     let b24 = migrator_bitrix24::B24Client::from_webhook_url(&world.b24.webhook_url()).expect("ok");
     let field = serde_json::json!({"fields": {
         "FIELD_NAME": "INN", "USER_TYPE_ID": "string", "EDIT_FORM_LABEL": "ИНН", "MANDATORY": "Y"
@@ -191,9 +194,10 @@ async fn d4_a_required_portal_field_interrupts_naming_it_and_resume_continues() 
     assert!(!world.portal("companies").is_empty());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn b6_new_pipelines_over_the_plan_limit_are_refused_before_anything_is_written() {
-    let world = World::new(Kind::Sqlite, 200).await;
+on_both_stores!(b6_new_pipelines_over_the_plan_limit_are_refused_before_anything_is_written);
+
+async fn b6_new_pipelines_over_the_plan_limit_are_refused_before_anything_is_written(kind: Kind) {
+    let world = World::new(kind, 200).await;
     world.b24.control().set_plan("ru_project");
     let runner = world.runner().await;
     let request = world.request(&CORE);
@@ -214,9 +218,10 @@ async fn b6_new_pipelines_over_the_plan_limit_are_refused_before_anything_is_wri
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn resuming_a_finished_run_changes_nothing() {
-    let world = World::new(Kind::Sqlite, 100).await;
+on_both_stores!(resuming_a_finished_run_changes_nothing);
+
+async fn resuming_a_finished_run_changes_nothing(kind: Kind) {
+    let world = World::new(kind, 100).await;
     let runner = world.runner().await;
     let request = world.request(&CORE);
     let id = request.migration_id;
@@ -235,9 +240,10 @@ async fn resuming_a_finished_run_changes_nothing() {
     assert_eq!(world.portal("companies"), before);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn d2_d3_custom_field_values_land_in_user_fields_created_for_them() {
-    let world = World::new(Kind::Sqlite, 200).await;
+on_both_stores!(d2_d3_custom_field_values_land_in_user_fields_created_for_them);
+
+async fn d2_d3_custom_field_values_land_in_user_fields_created_for_them(kind: Kind) {
+    let world = World::new(kind, 200).await;
     let runner = world.runner().await;
 
     runner.start(world.request(&CORE)).await.expect("moved");
@@ -260,9 +266,10 @@ async fn d2_d3_custom_field_values_land_in_user_fields_created_for_them() {
     assert!(carried > 0, "no company carries a value of {created:?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn f5_h3_portal_faults_of_every_passing_kind_lose_and_double_nothing() {
-    let world = World::with_amo_rate(Kind::Sqlite, 600, 50).await;
+on_both_stores!(f5_h3_portal_faults_of_every_passing_kind_lose_and_double_nothing);
+
+async fn f5_h3_portal_faults_of_every_passing_kind_lose_and_double_nothing(kind: Kind) {
+    let world = World::with_amo_rate(kind, 600, 50).await;
     // OPERATION_TIME_LIMIT is left out: the client waits out the method's ten-minute window,
     // which is right for a run and too long for a test (its handling has its own test).
     // OVERLOAD_LIMIT is left out too: it blocks the portal's REST API, which stops the run

@@ -1,9 +1,9 @@
-//! Events and tasks (D7, D8) against both simulators on SQLite: all seven entities move and
-//! balance, every activity sits on the portal record its note was written on and starts when
-//! the note was made, e-mails are completed and never sent, a note of a deal that was not
-//! moved fails with its reason, tasks carry «Отчёт», a period keeps older events and tasks
-//! in amoCRM (C1), a rollback removes activities and tasks and counts ones already gone as
-//! done, and a run killed while moving events or tasks creates nothing twice (H2).
+//! Events and tasks (D7, D8) against both simulators, on SQLite and on PostgreSQL: all seven
+//! entities move and balance, every activity sits on the portal record its note was written on and
+//! starts when the note was made, e-mails are completed and never sent, a note of a deal that was
+//! not moved fails with its reason, tasks carry «Отчёт», a period keeps older events and tasks in
+//! amoCRM (C1), a rollback removes activities and tasks and counts ones already gone as done, and a
+//! run killed while moving events or tasks creates nothing twice (H2).
 
 mod support;
 
@@ -14,7 +14,7 @@ use migrator_domain::mapping::{company, contact, deal};
 use migrator_domain::{Entity, Period, Settings};
 use migrator_runner::Stop;
 use migrator_sandbox_amocrm::generator::{EntityKind, NoteBody};
-use migrator_tests::Kind;
+use migrator_tests::{Kind, on_both_stores};
 use serde_json::Value;
 use support::World;
 
@@ -47,9 +47,10 @@ fn activity_origins(world: &World) -> BTreeMap<String, usize> {
     seen
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn d7_d8_all_seven_entities_move_balance_and_bind_to_their_records() {
-    let world = World::with_amo_rate(Kind::Sqlite, 200, 50).await;
+on_both_stores!(d7_d8_all_seven_entities_move_balance_and_bind_to_their_records);
+
+async fn d7_d8_all_seven_entities_move_balance_and_bind_to_their_records(kind: Kind) {
+    let world = World::with_amo_rate(kind, 200, 50).await;
     let runner = world.runner().await;
     let request = world.request(&ALL);
     let id = request.migration_id;
@@ -170,9 +171,10 @@ async fn d7_d8_all_seven_entities_move_balance_and_bind_to_their_records() {
     assert!(bound > 0, "tasks keep their links to moved records");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn d7_a_note_of_a_deal_that_was_not_moved_fails_with_its_reason() {
-    let world = World::with_amo_rate(Kind::Sqlite, 200, 50).await;
+on_both_stores!(d7_a_note_of_a_deal_that_was_not_moved_fails_with_its_reason);
+
+async fn d7_a_note_of_a_deal_that_was_not_moved_fails_with_its_reason(kind: Kind) {
+    let world = World::with_amo_rate(kind, 200, 50).await;
     let account = world.amo.control().account();
     let (lead_index, note_index) = (0..account.count(EntityKind::Leads))
         .find_map(|index| {
@@ -225,9 +227,10 @@ async fn d7_a_note_of_a_deal_that_was_not_moved_fails_with_its_reason() {
     assert!(summary.entities["events"].balanced);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn e4_a_rollback_removes_activities_and_tasks_and_counts_lost_ones_as_done() {
-    let world = World::new(Kind::Sqlite, 200).await;
+on_both_stores!(e4_a_rollback_removes_activities_and_tasks_and_counts_lost_ones_as_done);
+
+async fn e4_a_rollback_removes_activities_and_tasks_and_counts_lost_ones_as_done(kind: Kind) {
+    let world = World::new(kind, 200).await;
     let runner = world.runner().await;
     let request = world.request(&ALL);
     let id = request.migration_id;
@@ -264,9 +267,10 @@ async fn e4_a_rollback_removes_activities_and_tasks_and_counts_lost_ones_as_done
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn c1_events_and_tasks_outside_the_period_stay_in_amocrm() {
-    let world = World::with_amo_rate(Kind::Sqlite, 200, 50).await;
+on_both_stores!(c1_events_and_tasks_outside_the_period_stay_in_amocrm);
+
+async fn c1_events_and_tasks_outside_the_period_stay_in_amocrm(kind: Kind) {
+    let world = World::with_amo_rate(kind, 200, 50).await;
     let runner = world.runner().await;
     let mut request = world.request(&ALL);
     let day = |year| chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("a day");
@@ -366,9 +370,10 @@ async fn kill_while_moving(
     summary
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn h2_a_run_killed_while_moving_events_creates_every_activity_exactly_once() {
-    let world = World::with_amo_rate(Kind::Sqlite, 1_000, 50).await;
+on_both_stores!(h2_a_run_killed_while_moving_events_creates_every_activity_exactly_once);
+
+async fn h2_a_run_killed_while_moving_events_creates_every_activity_exactly_once(kind: Kind) {
+    let world = World::with_amo_rate(kind, 1_000, 50).await;
 
     let summary = kill_while_moving(&world, Entity::Deals, Entity::Events, 12).await;
 
@@ -378,9 +383,10 @@ async fn h2_a_run_killed_while_moving_events_creates_every_activity_exactly_once
     assert_eq!(seen.len() as u64, summary.entities["events"].transferred);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn h2_a_run_killed_while_moving_tasks_creates_every_task_exactly_once() {
-    let world = World::with_amo_rate(Kind::Sqlite, 3_000, 50).await;
+on_both_stores!(h2_a_run_killed_while_moving_tasks_creates_every_task_exactly_once);
+
+async fn h2_a_run_killed_while_moving_tasks_creates_every_task_exactly_once(kind: Kind) {
+    let world = World::with_amo_rate(kind, 3_000, 50).await;
 
     let summary = kill_while_moving(&world, Entity::Events, Entity::Tasks, 8).await;
 
