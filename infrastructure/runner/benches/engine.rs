@@ -138,4 +138,35 @@ async fn main() {
         "| ratio of records moved to the bound | {:.3} |",
         moved as f64 / bound
     );
+    print_breakdown(&b24.control().calls()[calls_before..]);
+}
+
+/// Prints the requests by kind: a method called alone, or a batch named by its first
+/// command's method, with how many commands the batches of that kind carried. The portal logs
+/// a batch after the commands it ran.
+fn print_breakdown(calls: &[migrator_sandbox_bitrix24::CallRecord]) {
+    let mut kinds: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+    let mut inside: Vec<&str> = Vec::new();
+    for call in calls {
+        if call.in_batch {
+            inside.push(&call.method);
+            continue;
+        }
+        let kind = if call.method == "batch" {
+            format!("batch[{}]", inside.first().copied().unwrap_or("empty"))
+        } else {
+            call.method.clone()
+        };
+        let entry = kinds.entry(kind).or_default();
+        entry.0 += 1;
+        entry.1 += inside.len() as u64;
+        inside.clear();
+    }
+
+    println!();
+    println!("| request | sent | commands inside |");
+    println!("|---|---:|---:|");
+    for (kind, (sent, commands)) in kinds {
+        println!("| {kind} | {sent} | {commands} |");
+    }
 }

@@ -97,12 +97,26 @@ pub(crate) struct Drive<'a> {
     /// before any interruption. Afterwards a write may have reached the portal without its
     /// answer reaching us, so the next batch of each kind is looked up by origin first.
     clean: std::sync::atomic::AtomicBool,
+    /// The portal user the run acts as (`profile`), read once per drive.
+    me: tokio::sync::OnceCell<u64>,
 }
 
 impl Drive<'_> {
     /// Whether the next batch must first look up what may already be on the portal.
     pub(crate) fn in_doubt(&self) -> bool {
         !self.clean.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The id of the portal user the run acts as: the default responsible.
+    pub(crate) async fn me(&self) -> Result<u64, RunnerError> {
+        let id = self
+            .me
+            .get_or_try_init(|| async {
+                let profile = self.runner.services.b24.profile().await?;
+                Ok::<u64, RunnerError>(profile.id)
+            })
+            .await?;
+        Ok(*id)
     }
 }
 
@@ -228,6 +242,7 @@ impl Runner {
             epoch,
             origin: Origin::new(self.account_id, id),
             clean: std::sync::atomic::AtomicBool::new(epoch == 1),
+            me: tokio::sync::OnceCell::new(),
         })
     }
 }

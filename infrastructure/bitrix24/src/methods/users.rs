@@ -1,7 +1,7 @@
 //! Users: finding a portal user by e-mail (`user.get`) and inviting one (`user.add`).
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::client::B24Client;
 use crate::error::{B24Error, B24Result, PortalAnswer};
@@ -91,35 +91,52 @@ impl B24Client {
     pub async fn invite_user(&self, user: &NewUser) -> B24Result<InviteOutcome> {
         let params = crate::client::params_of("user.add", user)?;
         let result = self.call("user.add", params).await;
+        invite_outcome(result.map(|envelope| envelope.result))
+    }
 
-        let error = match result {
-            Ok(envelope) => {
-                let id = crate::lenient::id_from_value(&envelope.result).ok_or_else(|| {
-                    B24Error::UnexpectedAnswer {
-                        method: "user.add".to_owned(),
-                        detail: "the new user id is missing".to_owned(),
-                    }
-                })?;
-                return Ok(InviteOutcome::Invited(id));
-            }
-            Err(error) => error,
-        };
+    /// The parameters of `user.add` for `user`, for a caller that invites several users in
+    /// one `batch` and reads each answer with [`invite_outcome`].
+    ///
+    /// # Errors
+    /// [`B24Error::InvalidRequest`] when `user` does not serialise.
+    pub fn invitation_params(user: &NewUser) -> B24Result<Value> {
+        crate::client::params_of("user.add", user)
+    }
+}
 
-        let Some(answer) = error.answer().cloned() else {
-            return Err(error);
-        };
-        let text = answer.description.to_lowercase();
-
-        if text.contains("already exists") || text.contains("уже существует") {
-            return Ok(InviteOutcome::AlreadyExists(answer));
+/// Reads the answer to one `user.add`, alone or inside a `batch`: the new id, or the refusal
+/// the migration can live with.
+///
+/// # Errors
+/// Call errors other than the refusals listed in [`InviteOutcome`].
+pub fn invite_outcome(result: B24Result<Value>) -> B24Result<InviteOutcome> {
+    let error = match result {
+        Ok(value) => {
+            let id = crate::lenient::id_from_value(&value).ok_or_else(|| {
+                B24Error::UnexpectedAnswer {
+                    method: "user.add".to_owned(),
+                    detail: "the new user id is missing".to_owned(),
+                }
+            })?;
+            return Ok(InviteOutcome::Invited(id));
         }
-        match error {
-            B24Error::PlanLimit { .. } => Ok(InviteOutcome::UserLimitReached(answer)),
-            B24Error::AccessDenied { .. } => Ok(InviteOutcome::NotAllowed(answer)),
-            _ if text.contains("access_denied") || text.contains("access denied") => {
-                Ok(InviteOutcome::NotAllowed(answer))
-            }
-            other => Err(other),
+        Err(error) => error,
+    };
+
+    let Some(answer) = error.answer().cloned() else {
+        return Err(error);
+    };
+    let text = answer.description.to_lowercase();
+
+    if text.contains("already exists") || text.contains("уже существует") {
+        return Ok(InviteOutcome::AlreadyExists(answer));
+    }
+    match error {
+        B24Error::PlanLimit { .. } => Ok(InviteOutcome::UserLimitReached(answer)),
+        B24Error::AccessDenied { .. } => Ok(InviteOutcome::NotAllowed(answer)),
+        _ if text.contains("access_denied") || text.contains("access denied") => {
+            Ok(InviteOutcome::NotAllowed(answer))
         }
+        other => Err(other),
     }
 }

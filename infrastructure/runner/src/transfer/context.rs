@@ -42,8 +42,7 @@ impl Context {
             )
         };
 
-        let me = services.b24.profile().await?;
-        let mut users = UserMap::new(me.id);
+        let mut users = UserMap::new(drive.me().await?);
         let user_chunks =
             load_all(store, drive.id, RecordKind::User, chunks_of(Entity::Users)).await?;
         users.matched = numeric_portal_ids(&user_chunks);

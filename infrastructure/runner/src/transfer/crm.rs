@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use futures::TryStreamExt;
 use migrator_amocrm::ListQuery;
+use migrator_bitrix24::methods::userfields::UserField;
 use migrator_bitrix24::{B24Error, Batch, CrmEntity};
 use migrator_domain::chunk::{FailureCode, RecordOutcome};
 use migrator_domain::mapping::required::{PortalFieldRule, check_required};
@@ -48,9 +49,8 @@ pub(crate) async fn run(
         .get(&entity)
         .map_or(0, |count| count.total);
     let period = migration.settings().and_then(|settings| settings.period);
-    let target = crm_entity(entity);
-    let rules = required_rules(drive, target).await?;
-    let fields = super::fields::prepare(drive, entity).await?;
+    let (fields, portal_fields) = super::fields::prepare(drive, entity).await?;
+    let rules = required_rules(portal_fields);
     let context = &Context {
         fields,
         ..context.clone()
@@ -276,7 +276,10 @@ async fn send(
     for Create { amo_id, .. } in to_create {
         let key = format!("r{amo_id}");
         if let Some(error) = answer.failure(&key) {
-            if error.stops_run() || error.is_retryable() {
+            // A command whose outcome is unknown may have created the record: like a
+            // passing fault, it interrupts, and the retried batch looks it up first.
+            let unknown = matches!(error, B24Error::OutcomeUnknown { .. });
+            if error.stops_run() || error.is_retryable() || unknown {
                 // The whole batch is retried after the interruption; the records of this
                 // batch that were created are adopted by origin then.
                 *in_doubt = true;
@@ -317,25 +320,17 @@ impl files::WithFiles for Create {
     }
 }
 
-/// The portal's mandatory user fields of an entity, as the required-field rule reads them.
-async fn required_rules(
-    drive: &Drive<'_>,
-    target: CrmEntity,
-) -> Result<Vec<PortalFieldRule>, RunnerError> {
-    let fields = drive
-        .runner
-        .services
-        .b24
-        .mandatory_user_fields(target)
-        .await?;
-    Ok(fields
+/// The portal's mandatory user fields, as the required-field rule reads them.
+fn required_rules(portal: Vec<UserField>) -> Vec<PortalFieldRule> {
+    portal
         .into_iter()
+        .filter(|field| field.mandatory)
         .map(|field| PortalFieldRule {
             label: field.field_name.clone(),
             field_name: field.field_name,
             mandatory: field.mandatory,
         })
-        .collect())
+        .collect()
 }
 
 /// A new record's id as the portal returned it (a number, sometimes a string).

@@ -13,9 +13,12 @@ use chrono::Utc;
 use futures::TryStreamExt;
 use migrator_amocrm::models::common::EntityKind;
 use migrator_amocrm::models::custom_fields::CustomFieldDefinition;
-use migrator_bitrix24::{Batch, CrmEntity};
+use migrator_bitrix24::methods::userfields::UserField;
+use migrator_bitrix24::{B24Error, Batch, CrmEntity, result_ref};
 use migrator_domain::chunk::{BATCH_LIMIT, RecordOutcome};
-use migrator_domain::mapping::custom_fields::{AmoEnum, AmoFieldDef, FieldTarget, plan_user_field};
+use migrator_domain::mapping::custom_fields::{
+    AmoEnum, AmoFieldDef, FieldTarget, UserFieldSpec, plan_user_field,
+};
 use migrator_domain::mapping::{AmoEntity, FieldMap, PortalUserField};
 use migrator_domain::{ChunkCommand, ChunkId, Entity, RecordKind};
 use serde_json::json;
@@ -25,8 +28,12 @@ use crate::runner::Drive;
 use crate::source;
 
 /// Makes sure every movable custom field of `entity` exists on the portal and returns where
-/// each amoCRM field's values go.
-pub(crate) async fn prepare(drive: &Drive<'_>, entity: Entity) -> Result<FieldMap, RunnerError> {
+/// each amoCRM field's values go, with the portal's user fields as they were before (the
+/// required-field rule reads them).
+pub(crate) async fn prepare(
+    drive: &Drive<'_>,
+    entity: Entity,
+) -> Result<(FieldMap, Vec<UserField>), RunnerError> {
     let services = &drive.runner.services;
     let store = drive.runner.store();
     let (amo_kind, target, amo_entity, index) = match entity {
@@ -44,10 +51,11 @@ pub(crate) async fn prepare(drive: &Drive<'_>, entity: Entity) -> Result<FieldMa
         ),
         _ => (EntityKind::Leads, CrmEntity::Deal, AmoEntity::Lead, 2),
     };
+    let before = services.b24.list_user_fields(target).await?;
     let definitions: Vec<CustomFieldDefinition> =
         services.amo.custom_fields(amo_kind).try_collect().await?;
     if definitions.is_empty() {
-        return Ok(FieldMap::new());
+        return Ok((FieldMap::new(), before));
     }
 
     let chunk_id = ChunkId::new(drive.id, RecordKind::CustomField, index);
@@ -67,7 +75,7 @@ pub(crate) async fn prepare(drive: &Drive<'_>, entity: Entity) -> Result<FieldMa
         chunk = store.load_chunk(chunk_id).await?;
     }
 
-    let mut portal = services.b24.list_user_fields(target).await?;
+    let mut portal = before.clone();
     let mut outcomes = Vec::new();
     let mut specs = Vec::new();
     for definition in &definitions {
@@ -93,8 +101,8 @@ pub(crate) async fn prepare(drive: &Drive<'_>, entity: Entity) -> Result<FieldMa
         }
     }
 
-    // Fields the portal lacks are created in batches, one request for up to fifty; the
-    // portal's list is then read once for every field's id and choices.
+    // Fields the portal lacks are created in batches. An enumeration is read back in the same
+    // batch (`userfield.get` of the new id), for the ids the portal gave its choices.
     let missing: Vec<_> = specs
         .iter()
         .filter(|(_, _, spec)| {
@@ -103,14 +111,18 @@ pub(crate) async fn prepare(drive: &Drive<'_>, entity: Entity) -> Result<FieldMa
                 .any(|field| field.field_name == spec.field_name)
         })
         .collect();
-    for group in missing.chunks(BATCH_LIMIT) {
+    for group in command_groups(&missing) {
         let mut request = Batch::new();
         for (amo_id, _, spec) in group {
             let params = json!({"fields": spec.to_fields()});
             request.push(format!("f{amo_id}"), target.method("userfield.add"), params)?;
+            if !spec.options.is_empty() {
+                let params = json!({"id": result_ref(&format!("f{amo_id}"), &[])});
+                request.push(format!("g{amo_id}"), target.method("userfield.get"), params)?;
+            }
         }
         let answer = services.b24.batch(&request).await?;
-        for (amo_id, pending, _) in group {
+        for (amo_id, pending, spec) in group {
             let key = format!("f{amo_id}");
             if let Some(error) = answer.failure(&key) {
                 return Err(error.into());
@@ -120,20 +132,39 @@ pub(crate) async fn prepare(drive: &Drive<'_>, entity: Entity) -> Result<FieldMa
                     .as_u64()
                     .or_else(|| value.as_str().and_then(|text| text.parse().ok()))
             });
-            let b24_id = id.unwrap_or_default().to_string();
+            let id = id.unwrap_or_default();
+            let created = if spec.options.is_empty() {
+                UserField {
+                    id,
+                    field_name: spec.field_name.clone(),
+                    user_type_id: String::new(),
+                    mandatory: false,
+                    multiple: spec.multiple,
+                    list: Vec::new(),
+                }
+            } else {
+                let key = format!("g{amo_id}");
+                if let Some(error) = answer.failure(&key) {
+                    return Err(error.into());
+                }
+                answer.result_as(&key)?.ok_or_else(|| {
+                    RunnerError::from(B24Error::UnexpectedAnswer {
+                        method: target.method("userfield.get"),
+                        detail: format!("no definition for the new field {id}"),
+                    })
+                })?
+            };
+            portal.push(created);
             // A field deleted from the portal after it was recorded is created again,
             // but keeps its first outcome.
             if *pending {
                 outcomes.push(RecordOutcome::Transferred {
                     amo_id: *amo_id,
-                    b24_id,
+                    b24_id: id.to_string(),
                     created: true,
                 });
             }
         }
-    }
-    if !missing.is_empty() {
-        portal = services.b24.list_user_fields(target).await?;
     }
 
     let mut fields = FieldMap::new();
@@ -180,7 +211,30 @@ pub(crate) async fn prepare(drive: &Drive<'_>, entity: Entity) -> Result<FieldMa
         };
         store.chunk(chunk_id, command).await?;
     }
-    Ok(fields)
+    Ok((fields, before))
+}
+
+/// The missing fields in groups whose commands fit one batch: one `add` each, and one `get`
+/// more for an enumeration.
+fn command_groups<'a>(
+    missing: &'a [&'a (u64, bool, UserFieldSpec)],
+) -> Vec<&'a [&'a (u64, bool, UserFieldSpec)]> {
+    let mut groups = Vec::new();
+    let mut start = 0;
+    let mut commands = 0;
+    for (index, (_, _, spec)) in missing.iter().enumerate() {
+        let cost = if spec.options.is_empty() { 1 } else { 2 };
+        if commands + cost > BATCH_LIMIT {
+            groups.push(&missing[start..index]);
+            start = index;
+            commands = 0;
+        }
+        commands += cost;
+    }
+    if start < missing.len() {
+        groups.push(&missing[start..]);
+    }
+    groups
 }
 
 fn amo_definition(definition: &CustomFieldDefinition, entity: AmoEntity) -> AmoFieldDef {

@@ -42,8 +42,7 @@ pub(crate) async fn check_plan(
     }
     let b24 = &drive.runner.services.b24;
 
-    let info = b24.app_info().await?;
-    b24.adopt_plan().await?;
+    let info = b24.adopt_plan().await?;
     let plan = Plan::from_app_info(
         info.license.as_deref().unwrap_or_default(),
         info.license_previous.as_deref(),

@@ -1,6 +1,8 @@
 //! Pipelines and stages (B5, D5): each amoCRM pipeline lands on the portal's main pipeline,
 //! an existing one (stages merged by name), or a new one; each status lands on a stage.
 
+use std::collections::BTreeMap;
+
 use chrono::Utc;
 use migrator_bitrix24::Batch;
 use migrator_bitrix24::methods::pipelines::{NewStage, Stage};
@@ -38,6 +40,7 @@ pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<Pass
     let planned = load_all(store, drive.id, RecordKind::Pipeline, chunk_count(total)).await?;
     let mut in_doubt = drive.in_doubt();
 
+    let mut placed_all = Vec::new();
     let order: Vec<(u32, u64)> = planned
         .iter()
         .flat_map(|(index, chunk)| chunk.plan().iter().map(|amo_id| (*index, *amo_id)))
@@ -78,10 +81,26 @@ pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<Pass
 
         if let Some((pipeline, category_id, created_now)) = placed {
             let stage_chunk = ChunkId::new(drive.id, RecordKind::Stage, position as u32);
-            place_stages(drive, stage_chunk, pipeline, category_id, created_now).await?;
+            placed_all.push(Placed {
+                chunk_id: stage_chunk,
+                pipeline,
+                category_id,
+                created_now,
+            });
         }
     }
+    place_stages(drive, placed_all).await?;
     Ok(Pass::Done)
+}
+
+/// A pipeline placed on the portal, whose stages are placed next.
+struct Placed<'a> {
+    /// Its stage chunk.
+    chunk_id: ChunkId,
+    pipeline: &'a AmoPipeline,
+    category_id: u64,
+    /// Whether this run created the portal pipeline (its default stages are then renamed).
+    created_now: bool,
 }
 
 /// Decides where one pipeline goes, creating it when its target is a new pipeline.
@@ -157,122 +176,187 @@ async fn place(
     }
 }
 
-/// Places the statuses of one pipeline on stages of its portal pipeline, creating the
-/// stages it lacks. A created stage is recorded as `<id>/<STATUS_ID>`, a matched one as
-/// `<STATUS_ID>`.
-async fn place_stages(
-    drive: &Drive<'_>,
-    chunk_id: ChunkId,
-    pipeline: &AmoPipeline,
-    category_id: u64,
-    created_now: bool,
-) -> Result<(), RunnerError> {
+/// Places the statuses of every placed pipeline on stages of its portal pipeline, creating
+/// the stages it lacks. A created stage is recorded as `<id>/<STATUS_ID>`, a matched one as
+/// `<STATUS_ID>`. The portal is asked as few times as the batch limit allows: one batch lists
+/// the stages of every pipeline, then the re-sorts and creations of all go in shared batches.
+async fn place_stages(drive: &Drive<'_>, placed: Vec<Placed<'_>>) -> Result<(), RunnerError> {
     let store = drive.runner.store();
     let b24 = &drive.runner.services.b24;
-    let mut chunk = store.load_chunk(chunk_id).await?;
-    if chunk.plan().is_empty() && !pipeline.statuses.is_empty() {
-        let plan = ChunkCommand::Plan {
-            migration_id: drive.id,
-            kind: RecordKind::Stage,
-            amo_ids: pipeline.statuses.iter().map(|status| status.id).collect(),
-            at: Utc::now(),
-        };
-        store.chunk(chunk_id, plan).await?;
-        chunk = store.load_chunk(chunk_id).await?;
-    }
-    let pending: Vec<u64> = chunk.pending().collect();
-    if pending.is_empty() {
-        return Ok(());
-    }
 
-    let entity_id = stage_entity_id(category_id);
-    let portal: Vec<Stage> = b24.list_stages(&entity_id).await?;
-    let existing: Vec<PortalStage> = portal.iter().map(portal_stage).collect();
-    let plan = match plan_stages(pipeline, category_id, created_now, &existing) {
-        Ok(plan) => plan,
-        Err(failure) => {
-            let outcomes = pending
-                .iter()
-                .map(|amo_id| RecordOutcome::Failed {
-                    amo_id: *amo_id,
-                    code: failure.code,
-                    message: failure.message.clone(),
-                })
-                .collect::<Vec<_>>();
-            for batch in outcomes.chunks(BATCH_LIMIT) {
-                record(drive, chunk_id, RecordKind::Stage, batch.to_vec()).await?;
-            }
-            return Ok(());
-        }
-    };
-
-    // Stages are re-sorted first: the portal refuses a stage sorted after the final ones.
-    for (status_id, sort) in &plan.resorts {
-        let Some(stage) = portal.iter().find(|stage| &stage.status_id == status_id) else {
-            continue;
-        };
-        let params = serde_json::json!({"id": stage.id, "fields": {"SORT": sort}});
-        b24.call("crm.status.update", params).await?;
-    }
-
-    let mut outcomes = Vec::new();
-    let mut creations = Vec::new();
-    for amo_id in pending {
-        let Some(code) = plan.by_amo_status.get(&amo_id) else {
-            outcomes.push(RecordOutcome::Failed {
-                amo_id,
-                code: FailureCode::UnsupportedValue,
-                message: format!("amoCRM status {amo_id} has no stage in the plan"),
-            });
-            continue;
-        };
-        let to_create = plan.create.iter().find(|stage| &stage.status_id == code);
-        let on_portal = portal.iter().find(|stage| &stage.status_id == code);
-        match (to_create, on_portal) {
-            // Created by this run before a restart: adopt it.
-            (Some(_), Some(stage)) => outcomes.push(created(amo_id, stage.id, code)),
-            (Some(stage), None) => creations.push((amo_id, stage)),
-            (None, _) => outcomes.push(RecordOutcome::Transferred {
-                amo_id,
-                b24_id: code.clone(),
-                created: false,
-            }),
-        }
-    }
-
-    // The stages to create go in batches, one request for up to fifty.
-    for group in creations.chunks(BATCH_LIMIT) {
-        let mut request = Batch::new();
-        for (amo_id, stage) in group {
-            let fields = NewStage {
-                entity_id: entity_id.clone(),
-                status_id: stage.status_id.clone(),
-                name: stage.name.clone(),
-                sort: u64::try_from(stage.sort.max(0)).unwrap_or_default(),
-                color: stage.color.clone(),
-                semantics: None,
+    let mut work = Vec::new();
+    for placed in placed {
+        let mut chunk = store.load_chunk(placed.chunk_id).await?;
+        if chunk.plan().is_empty() && !placed.pipeline.statuses.is_empty() {
+            let plan = ChunkCommand::Plan {
+                migration_id: drive.id,
+                kind: RecordKind::Stage,
+                amo_ids: placed.pipeline.statuses.iter().map(|s| s.id).collect(),
+                at: Utc::now(),
             };
-            request.push(
-                format!("s{amo_id}"),
-                "crm.status.add",
-                json!({"fields": fields}),
-            )?;
+            store.chunk(placed.chunk_id, plan).await?;
+            chunk = store.load_chunk(placed.chunk_id).await?;
+        }
+        let pending: Vec<u64> = chunk.pending().collect();
+        if !pending.is_empty() {
+            work.push((placed, pending));
+        }
+    }
+
+    let mut portals: Vec<Vec<Stage>> = Vec::with_capacity(work.len());
+    for group in work.chunks(BATCH_LIMIT) {
+        let mut request = Batch::new();
+        for (index, (placed, _)) in group.iter().enumerate() {
+            let params = json!({
+                "filter": {"ENTITY_ID": stage_entity_id(placed.category_id)},
+                "order": {"SORT": "ASC"},
+            });
+            request.push(format!("l{index}"), "crm.status.list", params)?;
         }
         let answer = b24.batch(&request).await?;
-        for (amo_id, stage) in group {
-            let key = format!("s{amo_id}");
+        for index in 0..group.len() {
+            let key = format!("l{index}");
             if let Some(error) = answer.failure(&key) {
                 return Err(error.into());
             }
-            let id = answer.result(&key).and_then(numeric).unwrap_or_default();
-            outcomes.push(created(*amo_id, id, &stage.status_id));
+            portals.push(answer.result_as(&key)?.unwrap_or_default());
         }
     }
 
-    for batch in outcomes.chunks(BATCH_LIMIT) {
-        record(drive, chunk_id, RecordKind::Stage, batch.to_vec()).await?;
+    let mut outcomes: Vec<(ChunkId, RecordOutcome)> = Vec::new();
+    let mut commands: Vec<StageCommand> = Vec::new();
+    for ((placed, pending), portal) in work.iter().zip(&portals) {
+        let chunk_id = placed.chunk_id;
+        let existing: Vec<PortalStage> = portal.iter().map(portal_stage).collect();
+        let plan = match plan_stages(
+            placed.pipeline,
+            placed.category_id,
+            placed.created_now,
+            &existing,
+        ) {
+            Ok(plan) => plan,
+            Err(failure) => {
+                outcomes.extend(pending.iter().map(|amo_id| {
+                    let failed = RecordOutcome::Failed {
+                        amo_id: *amo_id,
+                        code: failure.code,
+                        message: failure.message.clone(),
+                    };
+                    (chunk_id, failed)
+                }));
+                continue;
+            }
+        };
+
+        // Stages are re-sorted first: the portal refuses a stage sorted after the final ones.
+        for (status_id, sort) in &plan.resorts {
+            if let Some(stage) = portal.iter().find(|stage| &stage.status_id == status_id) {
+                commands.push(StageCommand::Resort {
+                    id: stage.id,
+                    sort: *sort,
+                });
+            }
+        }
+
+        let entity_id = stage_entity_id(placed.category_id);
+        for amo_id in pending.iter().copied() {
+            let Some(code) = plan.by_amo_status.get(&amo_id) else {
+                let failed = RecordOutcome::Failed {
+                    amo_id,
+                    code: FailureCode::UnsupportedValue,
+                    message: format!("amoCRM status {amo_id} has no stage in the plan"),
+                };
+                outcomes.push((chunk_id, failed));
+                continue;
+            };
+            let to_create = plan.create.iter().find(|stage| &stage.status_id == code);
+            let on_portal = portal.iter().find(|stage| &stage.status_id == code);
+            match (to_create, on_portal) {
+                // Created by this run before a restart: adopt it.
+                (Some(_), Some(stage)) => {
+                    outcomes.push((chunk_id, created(amo_id, stage.id, code)))
+                }
+                (Some(stage), None) => commands.push(StageCommand::Create {
+                    chunk_id,
+                    amo_id,
+                    stage: NewStage {
+                        entity_id: entity_id.clone(),
+                        status_id: stage.status_id.clone(),
+                        name: stage.name.clone(),
+                        sort: u64::try_from(stage.sort.max(0)).unwrap_or_default(),
+                        color: stage.color.clone(),
+                        semantics: None,
+                    },
+                }),
+                (None, _) => outcomes.push((
+                    chunk_id,
+                    RecordOutcome::Transferred {
+                        amo_id,
+                        b24_id: code.clone(),
+                        created: false,
+                    },
+                )),
+            }
+        }
+    }
+
+    for group in commands.chunks(BATCH_LIMIT) {
+        let mut request = Batch::new();
+        for (index, command) in group.iter().enumerate() {
+            match command {
+                StageCommand::Resort { id, sort } => {
+                    let params = json!({"id": id, "fields": {"SORT": sort}});
+                    request.push(format!("r{index}"), "crm.status.update", params)?;
+                }
+                StageCommand::Create { stage, .. } => {
+                    let params = json!({"fields": stage});
+                    request.push(format!("s{index}"), "crm.status.add", params)?;
+                }
+            }
+        }
+        let answer = b24.batch(&request).await?;
+        for (index, command) in group.iter().enumerate() {
+            let key = match command {
+                StageCommand::Resort { .. } => format!("r{index}"),
+                StageCommand::Create { .. } => format!("s{index}"),
+            };
+            if let Some(error) = answer.failure(&key) {
+                return Err(error.into());
+            }
+            if let StageCommand::Create {
+                chunk_id,
+                amo_id,
+                stage,
+            } = command
+            {
+                let id = answer.result(&key).and_then(numeric).unwrap_or_default();
+                outcomes.push((*chunk_id, created(*amo_id, id, &stage.status_id)));
+            }
+        }
+    }
+
+    let mut by_chunk: BTreeMap<ChunkId, Vec<RecordOutcome>> = BTreeMap::new();
+    for (chunk_id, outcome) in outcomes {
+        by_chunk.entry(chunk_id).or_default().push(outcome);
+    }
+    for (chunk_id, outcomes) in by_chunk {
+        for batch in outcomes.chunks(BATCH_LIMIT) {
+            record(drive, chunk_id, RecordKind::Stage, batch.to_vec()).await?;
+        }
     }
     Ok(())
+}
+
+/// One write of the stage pass.
+enum StageCommand {
+    /// Moves an existing stage (`crm.status.update`).
+    Resort { id: u64, sort: i64 },
+    /// Creates a stage for an amoCRM status (`crm.status.add`).
+    Create {
+        chunk_id: ChunkId,
+        amo_id: u64,
+        stage: NewStage,
+    },
 }
 
 /// An id as the portal returned it: a number, or a number in a string.

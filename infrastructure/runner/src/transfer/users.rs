@@ -6,8 +6,8 @@ use chrono::Utc;
 use futures::TryStreamExt;
 use std::collections::BTreeMap;
 
-use migrator_bitrix24::Batch;
-use migrator_bitrix24::methods::users::{InviteOutcome, NewUser, User};
+use migrator_bitrix24::methods::users::{InviteOutcome, NewUser, User, invite_outcome};
+use migrator_bitrix24::{B24Client, Batch};
 use migrator_domain::chunk::{BATCH_LIMIT, FailureCode, RecordOutcome};
 use migrator_domain::mapping::users::AmoUser;
 use migrator_domain::mapping::users::{UserAction, decide_user};
@@ -48,21 +48,23 @@ pub(crate) async fn run(drive: &Drive<'_>, migration: &Migration) -> Result<Pass
             let found = look_up(drive, &users).await?;
 
             let mut outcomes = Vec::with_capacity(batch.len());
+            let mut invitations = Vec::new();
             for amo_id in batch {
-                let user = users.iter().find(|user| user.id == *amo_id);
-                let outcome = match user {
-                    Some(user) => {
-                        let portal_user = found.get(amo_id).cloned().flatten();
-                        settle(drive, user, portal_user).await?
-                    }
-                    None => RecordOutcome::Failed {
+                let Some(user) = users.iter().find(|user| user.id == *amo_id) else {
+                    outcomes.push(RecordOutcome::Failed {
                         amo_id: *amo_id,
                         code: FailureCode::MissingReference,
                         message: format!("amoCRM user {amo_id} was deleted during the migration"),
-                    },
+                    });
+                    continue;
                 };
-                outcomes.push(outcome);
+                let portal_user = found.get(amo_id).cloned().flatten();
+                match settle(user, portal_user) {
+                    Ok(outcome) => outcomes.push(outcome),
+                    Err(invitation) => invitations.push((*amo_id, invitation)),
+                }
             }
+            outcomes.extend(invite(drive, &invitations).await?);
 
             let command = ChunkCommand::RecordBatch {
                 migration_id: drive.id,
@@ -109,14 +111,9 @@ async fn look_up(
     Ok(found)
 }
 
-/// Matches one user by e-mail, or invites them. Both are safe to repeat after a crash: a
-/// second look-up finds the user the first invitation created.
-async fn settle(
-    drive: &Drive<'_>,
-    user: &AmoUser,
-    found: Option<User>,
-) -> Result<RecordOutcome, RunnerError> {
-    let b24 = &drive.runner.services.b24;
+/// Matches one user by e-mail, or decides they are invited: the outcome, or the invitation
+/// to send.
+fn settle(user: &AmoUser, found: Option<User>) -> Result<RecordOutcome, NewUser> {
     let amo_id = user.id;
     let portal: Vec<(u64, String)> = found
         .iter()
@@ -133,57 +130,88 @@ async fn settle(
         portal.iter().map(|(id, email)| (*id, email.as_str())),
         ROOT_DEPARTMENT,
     );
-    let matched = |b24_id: u64| RecordOutcome::Transferred {
-        amo_id,
-        b24_id: b24_id.to_string(),
-        created: false,
-    };
-    let failed = |code, message: String| RecordOutcome::Failed {
-        amo_id,
-        code,
-        message,
-    };
-
-    Ok(match action {
-        UserAction::Match(b24_id) => matched(b24_id),
-        UserAction::Skip(skipped) => failed(skipped.code, skipped.message),
+    match action {
+        UserAction::Match(b24_id) => Ok(matched(amo_id, b24_id)),
+        UserAction::Skip(skipped) => Ok(RecordOutcome::Failed {
+            amo_id,
+            code: skipped.code,
+            message: skipped.message,
+        }),
         UserAction::Invite(_) => {
             let (name, last_name) = split_name(&user.name);
-            let invitation = NewUser {
+            Err(NewUser {
                 email: user.email.trim().to_owned(),
                 name,
                 last_name,
                 work_position: None,
                 departments: vec![ROOT_DEPARTMENT],
-            };
-            match b24.invite_user(&invitation).await? {
-                InviteOutcome::Invited(b24_id) => matched(b24_id),
-                InviteOutcome::AlreadyExists(answer) => {
-                    match b24.find_user_by_email(&invitation.email).await? {
-                        Some(existing) => matched(existing.id),
-                        None => failed(FailureCode::RejectedByPortal, answer.to_string()),
-                    }
-                }
-                InviteOutcome::NotAllowed(answer) => failed(
-                    FailureCode::RejectedByPortal,
-                    format!(
-                        "the portal refused to invite {} ({answer}); the migration runs with \
-                         integrator rights, which may not add users. Their records get the \
-                         default responsible",
-                        invitation.email
-                    ),
-                ),
-                InviteOutcome::UserLimitReached(answer) => failed(
-                    FailureCode::RejectedByPortal,
-                    format!(
-                        "the portal's plan allows no more users, so {} was not invited \
-                         ({answer}); their records get the default responsible",
-                        invitation.email
-                    ),
-                ),
-            }
+            })
         }
-    })
+    }
+}
+
+/// Invites these users in one batch. Safe to repeat after a crash: an invitation the portal
+/// already took answers "already exists", and the user is then found by e-mail.
+async fn invite(
+    drive: &Drive<'_>,
+    invitations: &[(u64, NewUser)],
+) -> Result<Vec<RecordOutcome>, RunnerError> {
+    let b24 = &drive.runner.services.b24;
+    if invitations.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut request = Batch::new();
+    for (amo_id, invitation) in invitations {
+        let params = B24Client::invitation_params(invitation)?;
+        request.push(format!("i{amo_id}"), "user.add", params)?;
+    }
+    let answer = b24.batch(&request).await?;
+
+    let mut outcomes = Vec::with_capacity(invitations.len());
+    for (amo_id, invitation) in invitations {
+        let amo_id = *amo_id;
+        let key = format!("i{amo_id}");
+        let result = match answer.failure(&key) {
+            Some(error) => Err(error),
+            None => Ok(answer.result(&key).cloned().unwrap_or_default()),
+        };
+        let failed = |message: String| RecordOutcome::Failed {
+            amo_id,
+            code: FailureCode::RejectedByPortal,
+            message,
+        };
+        let outcome = match invite_outcome(result)? {
+            InviteOutcome::Invited(b24_id) => matched(amo_id, b24_id),
+            InviteOutcome::AlreadyExists(answer) => {
+                match b24.find_user_by_email(&invitation.email).await? {
+                    Some(existing) => matched(amo_id, existing.id),
+                    None => failed(answer.to_string()),
+                }
+            }
+            InviteOutcome::NotAllowed(answer) => failed(format!(
+                "the portal refused to invite {} ({answer}); the migration runs with \
+                 integrator rights, which may not add users. Their records get the default \
+                 responsible",
+                invitation.email
+            )),
+            InviteOutcome::UserLimitReached(answer) => failed(format!(
+                "the portal's plan allows no more users, so {} was not invited ({answer}); \
+                 their records get the default responsible",
+                invitation.email
+            )),
+        };
+        outcomes.push(outcome);
+    }
+    Ok(outcomes)
+}
+
+/// A user found on the portal (or invited there).
+fn matched(amo_id: u64, b24_id: u64) -> RecordOutcome {
+    RecordOutcome::Transferred {
+        amo_id,
+        b24_id: b24_id.to_string(),
+        created: false,
+    }
 }
 
 /// "Иван Петров" → (Иван, Петров); a single word is the first name.
