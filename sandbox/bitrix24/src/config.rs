@@ -30,6 +30,9 @@ pub struct SandboxConfig {
     pub plan_limits: BTreeMap<String, PlanLimits>,
     /// Accumulated seconds a method may run per ten-minute window before 429 (480 s).
     pub operating_limit_secs: f64,
+    /// The window the operating budget sums over, in ten buckets (ten minutes on a real
+    /// portal); a short one lets a test see `operating_reset_at` come and go in seconds.
+    pub operating_window: Duration,
     /// Simulated execution cost of one call, in seconds, for methods not in `method_costs`.
     pub default_method_cost_secs: f64,
     /// Simulated execution cost per method name (lower case).
@@ -63,6 +66,7 @@ impl Default for SandboxConfig {
             port: 0,
             plan_limits: BTreeMap::new(),
             operating_limit_secs: 480.0,
+            operating_window: Duration::from_secs(600),
             default_method_cost_secs: 0.01,
             method_costs: BTreeMap::new(),
             access_token_lifetime: Duration::from_secs(3600),

@@ -73,7 +73,7 @@ fn execute(
     }
 
     let label = ctx.caller.label();
-    let now = world.now().timestamp();
+    let now = world.now().timestamp_millis();
     let limit = world.config.operating_limit_secs;
     if world.operating.is_blocked(&label, method, now, limit) {
         return Err(ApiError::new(

@@ -211,6 +211,22 @@ fn answer_rest(
     };
 
     if request.method == "batch" {
+        // The batch request passes the faults first, as one request: an injected fault for
+        // `batch` (or `*`, or chaos) refuses it whole, before any of its commands runs.
+        if let Some(error) = world.faults.take("batch") {
+            let code = Some(error.code.clone());
+            let label = caller.label();
+            log_call(
+                world,
+                &label,
+                "batch",
+                &Map::new(),
+                false,
+                error.status,
+                code,
+            );
+            return error_reply(&error);
+        }
         let started = world.now();
         let output = run_batch(world, &caller, &host, &request.params, &request.cmd_order);
         let time = time_block(started, world.now(), None);

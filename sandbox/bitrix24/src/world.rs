@@ -89,6 +89,7 @@ impl World {
             enforce_mandatory_user_fields: config.enforce_mandatory_user_fields,
             ..Modes::default()
         };
+        let operating = OperatingBudget::new(config.operating_window);
         World {
             plan: config.plan.clone(),
             config,
@@ -97,7 +98,7 @@ impl World {
             portal,
             auth,
             bucket: LeakyBucket::default(),
-            operating: OperatingBudget::default(),
+            operating,
             faults: Faults::default(),
             calls: Vec::new(),
             listen_host,

@@ -47,6 +47,30 @@ async fn fault_inside_batch_lands_in_result_error() {
     assert_eq!(reply["result"]["b"], json!([]));
 }
 
+#[tokio::test]
+async fn a_fault_for_batch_refuses_the_whole_request_before_any_command_runs() {
+    let portal = Portal::start().await;
+    portal
+        .sandbox
+        .control()
+        .inject_fault(Fault::from_code("batch", "QUERY_LIMIT_EXCEEDED", 1));
+    let add = json!({"cmd": {"a": "crm.company.add?fields[TITLE]=Acme"}});
+
+    let refused = portal.call("batch", add.clone()).await;
+    let state = portal.sandbox.control().state();
+    let accepted = portal.call("batch", add).await;
+
+    assert_eq!(
+        (refused.status, refused.code()),
+        (503, "QUERY_LIMIT_EXCEEDED")
+    );
+    let companies = &state["companies"];
+    let held = companies.as_object().map(|rows| rows.len());
+    assert_eq!(held.or(companies.as_array().map(Vec::len)), Some(0));
+    assert_eq!(accepted.status, 200);
+    assert!(accepted.result()["result"]["a"].as_u64().is_some());
+}
+
 async fn chaos_run(seed: u64) -> Vec<u16> {
     let portal = Portal::start().await;
     portal.sandbox.control().set_chaos(Some(Chaos {

@@ -135,3 +135,30 @@ async fn operating_limit_counts_batch_sub_calls_not_the_batch() {
         "reset within ten minutes"
     );
 }
+
+#[tokio::test]
+async fn a_short_operating_window_reports_its_reset_and_forgets_after_it() {
+    let config = SandboxConfig {
+        method_costs: BTreeMap::from([("crm.deal.list".to_string(), 500.0)]),
+        operating_window: Duration::from_secs(2),
+        ..SandboxConfig::default()
+    };
+    let portal = Portal::start_with(config).await;
+
+    let spent = portal.call("crm.deal.list", json!({})).await;
+    let blocked = portal.call("crm.deal.list", json!({})).await;
+    portal
+        .sandbox
+        .control()
+        .advance_clock(Duration::from_secs(3));
+    let after_window = portal.call("crm.deal.list", json!({})).await;
+
+    let started = spent.body["time"]["start"].as_f64().unwrap();
+    let reset_at = spent.body["time"]["operating_reset_at"].as_i64().unwrap();
+    assert!(
+        (started..=started + 3.0).contains(&(reset_at as f64)),
+        "the reset lies within the two-second window (rounded up): {started} -> {reset_at}"
+    );
+    assert_eq!(blocked.code(), "OPERATION_TIME_LIMIT");
+    assert_eq!(after_window.status, 200);
+}
