@@ -4,6 +4,8 @@ use std::collections::VecDeque;
 
 use serde::Serialize;
 
+use crate::faults::FaultKind;
+
 /// One received call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CallRecord {
@@ -17,6 +19,8 @@ pub struct CallRecord {
     pub status: u16,
     /// Sandbox time of the call, Unix seconds.
     pub at: i64,
+    /// The fault injected into this call (by a rule or at random), if one was.
+    pub fault: Option<FaultKind>,
 }
 
 /// A bounded log; the oldest calls drop out first.

@@ -1,6 +1,7 @@
 //! Checklist: per-account rate limit (7 rps default) with 429 (HTML or JSON body) and
 //! escalation to a persistent 403 HTML block; 402 for an unpaid account (writes at once,
-//! reads after the grace period); injected 5xx, non-JSON bodies, slow answers; chaos mode.
+//! reads after the grace period); injected 5xx, non-JSON bodies, slow answers; chaos mode,
+//! whose faults the call log names.
 
 mod common;
 
@@ -166,6 +167,17 @@ async fn chaos_mode_is_seeded_and_fails_about_the_asked_share() {
     assert!(
         (15..=45).contains(&failures),
         "about half failed, got {failures}"
+    );
+    let logged: Vec<FaultKind> = sandbox
+        .control()
+        .calls()
+        .into_iter()
+        .filter_map(|call| call.fault)
+        .collect();
+    assert_eq!(
+        logged.len(),
+        failures,
+        "the call log names every injected fault"
     );
     sandbox.control().set_chaos(None);
     assert_eq!(get(&sandbox, "/api/v4/account").await.status(), 200);

@@ -30,7 +30,8 @@ pub(crate) async fn gate(
     let method = request.method().to_string();
     let query = redact(request.uri().query().unwrap_or_default());
 
-    let mut response = guarded(&shared, &path, request, next).await;
+    let mut fault = None;
+    let mut response = guarded(&shared, &path, request, next, &mut fault).await;
 
     let status = response.status().as_u16();
     tracing::debug!(%method, %path, status, "amoCRM sandbox call");
@@ -41,6 +42,7 @@ pub(crate) async fn gate(
         query,
         status,
         at,
+        fault,
     });
     if shared.config.request_id_header {
         let total = lock(&shared.calls).total();
@@ -55,7 +57,14 @@ pub(crate) async fn gate(
     response
 }
 
-async fn guarded(shared: &Shared, path: &str, mut request: Request, next: Next) -> Response {
+/// The guards and the route; `injected` receives the fault injected into the call, if any.
+async fn guarded(
+    shared: &Shared,
+    path: &str,
+    mut request: Request,
+    next: Next,
+    injected: &mut Option<FaultKind>,
+) -> Response {
     let host = request
         .headers()
         .get(header::HOST)
@@ -82,6 +91,7 @@ async fn guarded(shared: &Shared, path: &str, mut request: Request, next: Next) 
     }
 
     let fault = lock(&shared.faults).take(path);
+    *injected = fault;
     match fault {
         Some(FaultKind::Status { status }) => {
             let trace = format!("{:032x}", shared.clock.now());
