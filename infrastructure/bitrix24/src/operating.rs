@@ -10,7 +10,8 @@
 //! known sum is within `headroom_seconds` of the limit and the reset moment lies ahead; once
 //! that moment passes the reading is stale, so the call goes out and its answer brings the new
 //! sum. After a 429 the method is blocked until the reported reset moment, or for one bucket
-//! (60 s) when no reset moment is known.
+//! (60 s) when no reset moment is known, and never longer than the portal's window (ten
+//! minutes): no block on the portal outlasts it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -32,6 +33,9 @@ pub struct OperatingConfig {
     pub headroom_seconds: f64,
     /// How long to block a method after a 429 when the portal gave no reset moment.
     pub fallback_block: Duration,
+    /// The portal's window (ten minutes): the longest a method is held back after a 429,
+    /// whatever reset moment was reported.
+    pub window: Duration,
 }
 
 impl Default for OperatingConfig {
@@ -40,6 +44,7 @@ impl Default for OperatingConfig {
             limit_seconds: 480.0,
             headroom_seconds: 30.0,
             fallback_block: Duration::from_secs(60),
+            window: Duration::from_secs(600),
         }
     }
 }
@@ -122,20 +127,24 @@ impl OperatingGuard {
         budget.reset_at = time.operating_reset_at.and_then(unix_to_utc);
     }
 
-    /// The portal refused `method` with 429: block it until its window moves on.
+    /// The portal refused `method` with 429: block it until its window moves on, at most for
+    /// the whole window. The block's end is also the moment the reading turns stale.
     pub fn on_blocked(&self, method: &str) {
         let now = self.clock.now();
-        let fallback = now
-            + chrono::Duration::from_std(self.config.fallback_block)
-                .unwrap_or(chrono::Duration::seconds(60));
+        let after = |wait: Duration| {
+            now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(60))
+        };
+        let (fallback, longest) = (after(self.config.fallback_block), after(self.config.window));
 
         let mut table = self.lock();
         let budget = table.entry(normalise(method)).or_default();
         let until = budget
             .reset_at
             .filter(|reset| *reset > now)
-            .unwrap_or(fallback);
+            .unwrap_or(fallback)
+            .min(longest);
         budget.blocked_until = Some(until);
+        budget.reset_at = Some(until);
         budget.operating = budget.operating.max(self.config.limit_seconds);
         tracing::debug!(method, "method blocked by the operating-time limit");
     }
@@ -212,6 +221,34 @@ mod tests {
 
         assert_eq!(clock.total_slept(), Duration::from_secs(10));
         assert_eq!(guard.wait_needed(&["crm.deal.list".to_owned()]), None);
+    }
+
+    #[tokio::test]
+    async fn a_refusal_blocks_no_longer_than_the_window_and_the_next_call_then_goes_out() {
+        let clock = ManualClock::starting_at(Utc.timestamp_opt(1_800_000_000, 0).unwrap());
+        let config = OperatingConfig {
+            window: Duration::from_secs(5),
+            ..OperatingConfig::default()
+        };
+        let guard = OperatingGuard::new(config, Arc::new(clock.clone()));
+        guard.record("crm.deal.add", &report(100.0, 1_800_000_590.0));
+
+        guard.on_blocked("crm.deal.add");
+        guard.respect(&["crm.deal.add".to_owned()]).await;
+
+        assert_eq!(clock.total_slept(), Duration::from_secs(5));
+        assert_eq!(guard.wait_needed(&["crm.deal.add".to_owned()]), None);
+    }
+
+    #[tokio::test]
+    async fn by_default_a_refusal_holds_the_method_until_the_reported_reset_moment() {
+        let (guard, clock) = guard();
+        guard.record("crm.deal.add", &report(100.0, 1_800_000_590.0));
+
+        guard.on_blocked("crm.deal.add");
+        guard.respect(&["crm.deal.add".to_owned()]).await;
+
+        assert_eq!(clock.total_slept(), Duration::from_secs(590));
     }
 
     #[test]
