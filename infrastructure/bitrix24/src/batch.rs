@@ -221,19 +221,42 @@ impl BatchOutcome {
 
     /// The failure of the command under `key` as a typed error naming its method.
     ///
-    /// A command refused by its method's operating-time limit comes back as the retryable
-    /// [`B24Error::OperatingLimit`]; the client has already held the method back, so sending
-    /// the command again in a later batch waits for the window by itself.
+    /// A command refused by a limit or by a server failure comes back as the error the same
+    /// refusal of a single call would end in, so that it is never taken for a final refusal
+    /// of the record:
+    /// - operating-time limit: the retryable [`B24Error::OperatingLimit`]; the client has
+    ///   already held the method back, so sending the command again in a later batch waits
+    ///   for the window by itself;
+    /// - request-rate limit (`QUERY_LIMIT_EXCEEDED`): the retryable [`B24Error::RateLimited`];
+    /// - a server failure (`INTERNAL_SERVER_ERROR`, `ERROR_UNEXPECTED_ANSWER`): the retryable
+    ///   [`B24Error::Unavailable`] for a read, [`B24Error::OutcomeUnknown`] for a write, which
+    ///   may have been applied before the failure;
+    /// - anything else is classified like a refused single call.
     pub fn failure(&self, key: &str) -> Option<B24Error> {
         let answer = self.errors.get(key)?.clone();
-        let method = self.method(key);
-        if answer.code == OPERATION_TIME_LIMIT {
-            return Some(B24Error::OperatingLimit {
-                method: method.to_owned(),
+        let method = self.method(key).to_owned();
+        match answer.code.as_str() {
+            OPERATION_TIME_LIMIT => Some(B24Error::OperatingLimit {
+                method,
                 attempts: 1,
-            });
+            }),
+            "QUERY_LIMIT_EXCEEDED" => Some(B24Error::RateLimited {
+                method,
+                attempts: 1,
+            }),
+            "INTERNAL_SERVER_ERROR" | "ERROR_UNEXPECTED_ANSWER" if is_read_method(&method) => {
+                Some(B24Error::Unavailable {
+                    detail: format!("command failed in a batch: {answer}"),
+                    method,
+                    attempts: 1,
+                })
+            }
+            "INTERNAL_SERVER_ERROR" | "ERROR_UNEXPECTED_ANSWER" => Some(B24Error::OutcomeUnknown {
+                detail: format!("command failed in a batch: {answer}"),
+                method,
+            }),
+            _ => Some(classify_refusal(&method, 400, answer)),
         }
-        Some(classify_refusal(method, 400, answer))
     }
 
     /// `total` of a list command.

@@ -51,7 +51,8 @@
 //! - 3xx: the portal changed its address → [`B24Error::DomainChanged`], never followed (a
 //!   blind redirect would lose the POST body, and a run must stop to confirm the new domain);
 //! - 503 `QUERY_LIMIT_EXCEEDED`: the shaper assumes the bucket is full, slows down, retries;
-//! - 429 `OPERATION_TIME_LIMIT`: the method is held until its window moves on, then retried;
+//! - 429 `OPERATION_TIME_LIMIT`: the method is held until its window moves on (never longer
+//!   than [`OperatingConfig::window`], the portal's ten minutes), then retried;
 //! - 401 `expired_token` (OAuth): one refresh, then the call is repeated;
 //! - other 5xx and network errors: reads are retried with exponential back-off (1 s, 2 s,
 //!   4 s...); a write that may have reached the portal becomes [`B24Error::OutcomeUnknown`]
@@ -81,7 +82,10 @@
 //! waits for its reset moment before the portal would refuse it. A batch spends the budget of
 //! each sub-method, not of `batch`; a command refused inside a batch with
 //! `OPERATION_TIME_LIMIT` holds its method back and is reported as retryable, but is not
-//! re-sent by the client (its key and references belong to the caller). See [`operating`].
+//! re-sent by the client (its key and references belong to the caller). Other commands
+//! refused by a fault that passes are reported as retryable too (`QUERY_LIMIT_EXCEEDED`, a
+//! server failure of a read), or as [`B24Error::OutcomeUnknown`] (a server failure of a
+//! write). See [`operating`] and [`BatchOutcome::failure`].
 //!
 //! # Token rotation safety
 //!

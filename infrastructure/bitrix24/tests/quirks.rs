@@ -291,6 +291,40 @@ async fn invitations_report_refusals_as_outcomes() {
 }
 
 #[tokio::test]
+async fn commands_refused_by_a_passing_fault_are_never_final_refusals() {
+    let (client, script) = client().await;
+    let error = |code: &str| json!({"error": code, "error_description": "passing"});
+    script.push(Reply::ok(json!({"result": {
+        "result": {},
+        "result_error": {
+            "busy": error("QUERY_LIMIT_EXCEEDED"),
+            "add": error("INTERNAL_SERVER_ERROR"),
+            "list": error("ERROR_UNEXPECTED_ANSWER"),
+        }
+    }})));
+
+    let mut batch = Batch::new();
+    batch
+        .push("busy", "crm.company.add", json!({"fields": {"TITLE": "a"}}))
+        .unwrap();
+    batch
+        .push("add", "crm.company.add", json!({"fields": {"TITLE": "b"}}))
+        .unwrap();
+    batch.push("list", "crm.deal.list", json!({})).unwrap();
+    let outcome = client.batch(&batch).await.unwrap();
+
+    let busy = outcome.failure("busy").unwrap();
+    assert!(matches!(busy, B24Error::RateLimited { .. }) && busy.is_retryable());
+    let add = outcome.failure("add").unwrap();
+    assert!(
+        matches!(add, B24Error::OutcomeUnknown { ref method, .. } if method == "crm.company.add"),
+        "a write that failed on the server may have been applied: {add}"
+    );
+    let list = outcome.failure("list").unwrap();
+    assert!(matches!(list, B24Error::Unavailable { .. }) && list.is_retryable());
+}
+
+#[tokio::test]
 async fn a_command_blocked_by_its_operating_limit_is_retryable_and_holds_the_method() {
     let (client, script) = client().await;
     script.push(Reply::ok(json!({"result": {
