@@ -174,7 +174,10 @@ async fn send(
     for (amo_id, _) in to_create {
         let key = format!("t{amo_id}");
         if let Some(error) = answer.failure(&key) {
-            if error.stops_run() || error.is_retryable() {
+            // A command whose outcome is unknown may have created the record: like a
+            // passing fault, it interrupts, and the retried batch looks it up first.
+            let unknown = matches!(error, B24Error::OutcomeUnknown { .. });
+            if error.stops_run() || error.is_retryable() || unknown {
                 *in_doubt = true;
                 return Err(error.into());
             }
