@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use migrator_amocrm::{AccountAddress, AmoClient, ClientConfig};
-use migrator_bitrix24::B24Client;
+use migrator_bitrix24::{Access, B24Client, ClientConfig as B24ClientConfig, Webhook};
 use migrator_domain::{Entity, Settings};
-use migrator_runner::{RunRequest, Runner, Services, Silent};
+use migrator_runner::{RunRequest, Runner, RunnerError, Services, Silent};
 use migrator_sandbox_amocrm::{AmoSandbox, SandboxConfig as AmoConfig};
 use migrator_sandbox_bitrix24::{B24Sandbox, SandboxConfig as B24Config};
 use migrator_tests::TestStore;
@@ -21,6 +21,10 @@ pub struct World {
     pub test: TestStore,
     /// Requests per second the amoCRM client may send (the account's real limit: 7).
     pub amo_rate: u32,
+    /// Settings of the amoCRM client of every runner (its rate is `amo_rate`).
+    pub amo_client: ClientConfig,
+    /// Settings of the Bitrix24 client of every runner.
+    pub b24_client: B24ClientConfig,
 }
 
 impl World {
@@ -37,38 +41,63 @@ impl World {
             rate_limit_rps: amo_rate,
             ..AmoConfig::default()
         };
-        let amo = AmoSandbox::start(config).await.expect("amoCRM sandbox");
-        let config = B24Config {
+        let b24 = B24Config {
             plan: "ru_ent250".to_owned(),
             ..B24Config::default()
         };
-        let b24 = B24Sandbox::start(config).await.expect("Bitrix24 sandbox");
+        World::with_sandboxes(kind, config, b24).await
+    }
+
+    /// Simulators started with these settings, and clients with their defaults (the amoCRM
+    /// client's rate is the account's); a test may change `amo_client` and `b24_client`
+    /// before it builds runners.
+    pub async fn with_sandboxes(
+        kind: migrator_tests::Kind,
+        amo: AmoConfig,
+        b24: B24Config,
+    ) -> World {
+        let amo_rate = amo.rate_limit_rps;
+        let amo = AmoSandbox::start(amo).await.expect("amoCRM sandbox");
+        let b24 = B24Sandbox::start(b24).await.expect("Bitrix24 sandbox");
         World {
             amo,
             b24,
             test: TestStore::new(kind).await,
             amo_rate,
+            amo_client: ClientConfig {
+                requests_per_second: amo_rate,
+                ..ClientConfig::default()
+            },
+            b24_client: B24ClientConfig::default(),
         }
     }
 
     /// A runner as a fresh process would build it.
     pub async fn runner(&self) -> Runner {
+        self.try_runner().await.expect("runner")
+    }
+
+    /// A runner as a fresh process would build it, or why it could not be built (the
+    /// amoCRM account read at start-up failed).
+    pub async fn try_runner(&self) -> Result<Runner, RunnerError> {
         let address = AccountAddress::from_base_url(&self.amo.url()).expect("address");
         let token = SecretString::from(self.amo.access_token());
         let config = ClientConfig {
             requests_per_second: self.amo_rate,
-            ..ClientConfig::default()
+            ..self.amo_client.clone()
         };
         let amo = AmoClient::with_long_lived_token(address, token, config).expect("amoCRM client");
-        let b24 = B24Client::from_webhook_url(&self.b24.webhook_url()).expect("Bitrix24 client");
+        let hook = Webhook::parse(&self.b24.webhook_url()).expect("a webhook URL");
+        let b24 = B24Client::builder(Access::Webhook(hook))
+            .config(self.b24_client.clone())
+            .build()
+            .expect("Bitrix24 client");
         let services = Services {
             store: self.test.store.clone(),
             amo,
             b24,
         };
-        Runner::new(services, "test-worker", Arc::new(Silent))
-            .await
-            .expect("runner")
+        Runner::new(services, "test-worker", Arc::new(Silent)).await
     }
 
     /// A request for the CRM core of the account.
