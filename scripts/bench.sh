@@ -4,8 +4,8 @@
 #                              (BENCH_EVENTS, default 1000000; BENCH_STORES=sqlite|postgres)
 #   scripts/bench.sh clients   both clients against their simulators with the real default
 #                              limits (BENCH_SECONDS, default 120, per client)
-#   scripts/bench.sh engine    a generated account moved at the real default limits
-#                              (BENCH_RECORDS, default 20000)
+#   scripts/bench.sh engine    a generated account moved at the real default limits, then
+#                              with every limit lifted (BENCH_RECORDS, default 20000)
 #   scripts/bench.sh           every part
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +25,8 @@ case "$part" in
         ;;
     engine)
         ensure_postgres
-        cargo bench -p migrator-runner --bench engine
+        BENCH_LIMITS=real cargo bench -p migrator-runner --bench engine
+        BENCH_LIMITS=lifted cargo bench -p migrator-runner --bench engine
         ;;
     all)
         "$0" store

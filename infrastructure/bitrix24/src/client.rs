@@ -157,8 +157,13 @@ impl B24Client {
         &self.inner.clock
     }
 
-    /// Switches the shaper to the limits of a portal plan (`app.info` `LICENSE`).
+    /// Switches the shaper to the limits of a portal plan (`app.info` `LICENSE`), unless
+    /// [`ClientConfig::follow_plan`] is off.
     pub fn set_plan_license(&self, license: &str) {
+        if !self.inner.config.follow_plan {
+            tracing::info!(license, "the plan's request-rate limits are not applied");
+            return;
+        }
         let config = ShaperConfig::for_license(license);
         tracing::info!(
             license,

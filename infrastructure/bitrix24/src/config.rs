@@ -49,6 +49,10 @@ pub struct ClientConfig {
     /// Leaky-bucket limits; standard plans by default, switch with
     /// [`crate::B24Client::adopt_plan`] or set Enterprise limits here.
     pub shaper: ShaperConfig,
+    /// Whether [`crate::B24Client::adopt_plan`] replaces `shaper` with the limits of the
+    /// portal's plan. Switch it off when the portal's limits are known to differ from its
+    /// plan's published ones (an on-premise portal, a raised limit, a benchmark).
+    pub follow_plan: bool,
     /// Per-method execution-time budget.
     pub operating: OperatingConfig,
     /// Retry behaviour.
@@ -63,6 +67,7 @@ impl Default for ClientConfig {
     fn default() -> Self {
         Self {
             shaper: ShaperConfig::standard(),
+            follow_plan: true,
             operating: OperatingConfig::default(),
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(70),

@@ -6,16 +6,24 @@
 //! moved per second while moving, the Bitrix24 requests sent, and the ratio of the records
 //! moved to the most the portal's bucket lets through in the same time (50 records per batch
 //! request, C + R·T requests in T seconds). Run it with `scripts/bench.sh engine`.
+//!
+//! With `BENCH_LIMITS=lifted` the same account moves with every limit lifted: amoCRM's rate,
+//! the portal's bucket and its per-method time budget, on the simulators and in both clients.
+//! The engine, the store and the simulators on two cores are then all that bounds the run;
+//! it prints the records per second and the process's peak memory (the simulators run in the
+//! same process, so the figure covers them too).
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use migrator_amocrm::{AccountAddress, AmoClient, ClientConfig};
-use migrator_bitrix24::B24Client;
+use migrator_bitrix24::shaper::ShaperConfig;
+use migrator_bitrix24::webhook::Webhook;
+use migrator_bitrix24::{Access, B24Client};
 use migrator_domain::{Entity, Settings};
 use migrator_runner::{Progress, RunRequest, Runner, Services};
 use migrator_sandbox_amocrm::{AmoSandbox, SandboxConfig as AmoConfig};
-use migrator_sandbox_bitrix24::{B24Sandbox, SandboxConfig as B24Config};
+use migrator_sandbox_bitrix24::{B24Sandbox, PlanLimits, SandboxConfig as B24Config};
 use migrator_tests::{Kind, TestStore};
 use secrecy::SecretString;
 
@@ -43,19 +51,50 @@ impl Progress for Clock {
     fn advance(&self, _records: u64) {}
 }
 
+/// A rate no run of this size comes near: the limit is lifted.
+const LIFTED: f64 = 1.0e9;
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let records: u64 = std::env::var("BENCH_RECORDS")
         .ok()
         .and_then(|text| text.parse().ok())
         .unwrap_or(20_000);
-    let amo = AmoSandbox::start(AmoConfig {
+    let lifted = std::env::var("BENCH_LIMITS").is_ok_and(|limits| limits == "lifted");
+
+    let mut amo_config = AmoConfig {
         size: records,
         ..AmoConfig::default()
-    })
-    .await
-    .expect("amoCRM sandbox");
-    let b24 = B24Sandbox::start(B24Config::default())
+    };
+    let mut b24_config = B24Config::default();
+    let mut amo_client_config = ClientConfig::default();
+    let mut b24_client_config = migrator_bitrix24::ClientConfig::default();
+    if lifted {
+        amo_config.rate_limit_rps = 1_000_000;
+        amo_client_config.requests_per_second = 1_000_000;
+        // The sandbox keys its limit table by the plan without its region (`ru_std` → `std`).
+        let plan = b24_config.plan.clone();
+        let key = plan.split_once('_').map_or(plan.as_str(), |(_, plan)| plan);
+        b24_config.plan_limits.insert(
+            key.to_owned(),
+            PlanLimits {
+                bucket_capacity: LIFTED,
+                bucket_drain_per_sec: LIFTED,
+                deal_category_limit: 0,
+                user_limit: 0,
+            },
+        );
+        b24_config.operating_limit_secs = LIFTED;
+        b24_client_config.shaper = ShaperConfig {
+            capacity: LIFTED,
+            drain_per_second: LIFTED,
+            headroom: 0.0,
+        };
+        b24_client_config.follow_plan = false;
+        b24_client_config.operating.limit_seconds = LIFTED;
+    }
+    let amo = AmoSandbox::start(amo_config).await.expect("amoCRM sandbox");
+    let b24 = B24Sandbox::start(b24_config)
         .await
         .expect("Bitrix24 sandbox");
     let test = TestStore::new(Kind::Sqlite).await;
@@ -63,8 +102,12 @@ async fn main() {
     let address = AccountAddress::from_base_url(&amo.url()).expect("address");
     let token = SecretString::from(amo.access_token());
     let amo_client =
-        AmoClient::with_long_lived_token(address, token, ClientConfig::default()).expect("amo");
-    let b24_client = B24Client::from_webhook_url(&b24.webhook_url()).expect("b24");
+        AmoClient::with_long_lived_token(address, token, amo_client_config).expect("amo");
+    let webhook = Webhook::parse(&b24.webhook_url()).expect("webhook");
+    let b24_client = B24Client::builder(Access::Webhook(webhook))
+        .config(b24_client_config)
+        .build()
+        .expect("b24");
     let services = Services {
         store: test.store.clone(),
         amo: amo_client,
@@ -93,7 +136,12 @@ async fn main() {
     };
     let id = request.migration_id;
 
-    println!("engine benchmark: a generated account of {records} records, real default limits");
+    let limits = if lifted {
+        "every limit lifted"
+    } else {
+        "real default limits"
+    };
+    println!("engine benchmark: a generated account of {records} records, {limits}");
     let started = Instant::now();
     let calls_before = b24.control().calls().len();
     let stop = runner.start(request).await.expect("the run completes");
@@ -128,17 +176,36 @@ async fn main() {
     println!("| moving | {moving:.1} s |");
     println!("| records/s while moving | {:.1} |", moved as f64 / moving);
     println!("| Bitrix24 requests (batch = 1) | {requests:.0} |");
-    println!("| requests the bucket allows in that time (C + R·T) | {allowed_requests:.0} |");
+    if !lifted {
+        println!("| requests the bucket allows in that time (C + R·T) | {allowed_requests:.0} |");
+        println!(
+            "| request utilisation | {:.3} |",
+            requests / allowed_requests
+        );
+        println!("| bound: 50 records per allowed request | {bound:.0} records |");
+        println!(
+            "| ratio of records moved to the bound | {:.3} |",
+            moved as f64 / bound
+        );
+    }
     println!(
-        "| request utilisation | {:.3} |",
-        requests / allowed_requests
-    );
-    println!("| bound: 50 records per allowed request | {bound:.0} records |");
-    println!(
-        "| ratio of records moved to the bound | {:.3} |",
-        moved as f64 / bound
+        "| peak memory of the process (engine, store and both simulators) | {} |",
+        peak_memory()
     );
     print_breakdown(&b24.control().calls()[calls_before..]);
+}
+
+/// The process's peak resident memory (`VmHWM`), as Linux reports it.
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .map(|value| value.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// Prints the requests by kind: a method called alone, or a batch named by its first

@@ -56,33 +56,77 @@ pub(crate) async fn run(
         ..context.clone()
     };
     let mut in_doubt = drive.in_doubt();
-
-    for index in 0..chunk_count(total) {
+    let chunks = chunk_count(total);
+    let rules = &rules;
+    let load = |index: u32| async move {
+        if index >= chunks {
+            return Ok::<_, RunnerError>(None);
+        }
         let chunk_id = ChunkId::new(drive.id, kind, index);
         let chunk = drive.runner.store().load_chunk(chunk_id).await?;
         let pending: Vec<u64> = chunk.pending().collect();
-        if pending.is_empty() {
-            continue;
-        }
-        let mut prepared = prepare(drive, entity, &pending, period, context, &rules).await?;
+        let prepared = prepare(drive, entity, &pending, period, context, rules).await?;
+        Ok(Some(Loaded {
+            chunk_id,
+            pending,
+            prepared,
+        }))
+    };
 
-        let mut queue = Pending::new(pending);
-        while let Some(batch) = queue.next_batch() {
-            if !still_moving(drive).await? {
-                return Ok(Pass::Stopped);
-            }
-            let sent = send(drive, entity, &batch, &mut prepared, context, &mut in_doubt).await?;
-            let settled = sent.outcomes.len() as u64;
-            let command = ChunkCommand::RecordBatch {
-                migration_id: drive.id,
-                kind,
-                outcomes: sent.outcomes,
-                at: Utc::now(),
-            };
-            drive.runner.store().chunk(chunk_id, command).await?;
-            drive.runner.progress.advance(settled);
-            queue.put_back(sent.deferred);
+    // While one chunk's records go to the portal, the next chunk is read from amoCRM and
+    // mapped: the two services are waited on at the same time.
+    let mut upcoming = load(0).await?;
+    for index in 0..chunks {
+        let Some(loaded) = upcoming else {
+            break;
+        };
+        let moving = move_chunk(drive, entity, loaded, context, &mut in_doubt);
+        let (moved, next) = tokio::join!(moving, load(index + 1));
+        if moved? == Pass::Stopped {
+            return Ok(Pass::Stopped);
         }
+        upcoming = next?;
+    }
+    Ok(Pass::Done)
+}
+
+/// A chunk read from amoCRM and mapped, ready to move.
+struct Loaded {
+    chunk_id: ChunkId,
+    pending: Vec<u64>,
+    prepared: BTreeMap<u64, Prepared>,
+}
+
+/// Moves one chunk's pending records, a batch and a command at a time.
+async fn move_chunk(
+    drive: &Drive<'_>,
+    entity: Entity,
+    loaded: Loaded,
+    context: &Context,
+    in_doubt: &mut bool,
+) -> Result<Pass, RunnerError> {
+    let Loaded {
+        chunk_id,
+        pending,
+        mut prepared,
+    } = loaded;
+
+    let mut queue = Pending::new(pending);
+    while let Some(batch) = queue.next_batch() {
+        if !still_moving(drive).await? {
+            return Ok(Pass::Stopped);
+        }
+        let sent = send(drive, entity, &batch, &mut prepared, context, in_doubt).await?;
+        let settled = sent.outcomes.len() as u64;
+        let command = ChunkCommand::RecordBatch {
+            migration_id: drive.id,
+            kind: entity.primary_kind(),
+            outcomes: sent.outcomes,
+            at: Utc::now(),
+        };
+        drive.runner.store().chunk(chunk_id, command).await?;
+        drive.runner.progress.advance(settled);
+        queue.put_back(sent.deferred);
     }
     Ok(Pass::Done)
 }

@@ -78,7 +78,7 @@ pub(crate) async fn run(
         .get(&Entity::Events)
         .map_or(0, |count| count.total);
     let period = migration.settings().and_then(|settings| settings.period);
-    let mut in_doubt = true;
+    let mut in_doubt = drive.in_doubt();
 
     for index in 0..chunk_count(total) {
         let chunk_id = ChunkId::new(drive.id, kind, index);
@@ -342,7 +342,10 @@ async fn send(
         {
             let key = format!("a{amo_id}");
             if let Some(error) = answer.failure(&key) {
-                if error.stops_run() || error.is_retryable() {
+                // A command whose outcome is unknown may have created the record: like a
+                // passing fault, it interrupts, and the retried batch looks it up first.
+                let unknown = matches!(error, B24Error::OutcomeUnknown { .. });
+                if error.stops_run() || error.is_retryable() || unknown {
                     // The whole batch is retried after the interruption; what was created is
                     // adopted by origin then.
                     *in_doubt = true;
