@@ -201,6 +201,20 @@ impl Runner {
         drive.run().await
     }
 
+    /// Pauses run `id` (E3): the worker moving it stops after its current batch, and
+    /// [`Runner::resume`] continues from there. Works from any process sharing the store.
+    pub async fn pause(&self, id: Uuid) -> Result<(), RunnerError> {
+        self.command(id, MigrationCommand::Pause { at: Utc::now() })
+            .await
+    }
+
+    /// Cancels run `id` (E3): nothing more is moved; what was moved stays until a rollback
+    /// deletes it (E4).
+    pub async fn cancel(&self, id: Uuid) -> Result<(), RunnerError> {
+        self.command(id, MigrationCommand::Cancel { at: Utc::now() })
+            .await
+    }
+
     /// The run's balance and failures.
     pub async fn summary(&self, id: Uuid) -> Result<summary::Summary, RunnerError> {
         let migration = self.load(id).await?;
