@@ -21,7 +21,8 @@
 //! # Layout
 //! - [`runner`]: [`Runner`], its services, and the loop that drives a run to its next stop.
 //! - `count`: counting and planning.
-//! - `transfer/`: one module per kind of step (users, CRM records, pipelines, events, tasks).
+//! - `transfer/`: one module per kind of step (users, CRM records, pipelines, events, tasks),
+//!   the chunk walk the record passes share (`walk`) and the files they carry (`files`).
 //! - `rollback`: deleting what a run created, newest first.
 //! - [`confirm`]: the sweep that confirms runs seven days after they finished (F2).
 //! - [`summary`]: the run's balance and failures, as the command line prints them.

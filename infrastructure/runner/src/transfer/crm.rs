@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
 use futures::TryStreamExt;
 use migrator_amocrm::ListQuery;
 use migrator_bitrix24::methods::userfields::UserField;
@@ -13,11 +12,11 @@ use migrator_domain::mapping::required::{PortalFieldRule, check_required};
 use migrator_domain::mapping::{
     AmoEntity, Fields, Mapped, Origin, PendingFile, company, contact, deal,
 };
-use migrator_domain::{ChunkCommand, ChunkId, Entity, Migration, Period};
+use migrator_domain::{Entity, Migration, Period};
 use serde_json::json;
 
-use super::{Context, Pass, Pending, files, still_moving};
-use crate::chunks::chunk_count;
+use super::walk::{Mover, Sent, walk};
+use super::{Context, Pass, files};
 use crate::error::RunnerError;
 use crate::runner::Drive;
 use crate::source;
@@ -55,80 +54,44 @@ pub(crate) async fn run(
         fields,
         ..context.clone()
     };
-    let mut in_doubt = drive.in_doubt();
-    let chunks = chunk_count(total);
-    let rules = &rules;
-    let load = |index: u32| async move {
-        if index >= chunks {
-            return Ok::<_, RunnerError>(None);
-        }
-        let chunk_id = ChunkId::new(drive.id, kind, index);
-        let chunk = drive.runner.store().load_chunk(chunk_id).await?;
-        let pending: Vec<u64> = chunk.pending().collect();
-        let prepared = prepare(drive, entity, &pending, period, context, rules).await?;
-        Ok(Some(Loaded {
-            chunk_id,
-            pending,
-            prepared,
-        }))
+    let mover = CrmMover {
+        entity,
+        period,
+        context,
+        rules,
     };
-
-    // While one chunk's records go to the portal, the next chunk is read from amoCRM and
-    // mapped: the two services are waited on at the same time.
-    let mut upcoming = load(0).await?;
-    for index in 0..chunks {
-        let Some(loaded) = upcoming else {
-            break;
-        };
-        let moving = move_chunk(drive, entity, loaded, context, &mut in_doubt);
-        let (moved, next) = tokio::join!(moving, load(index + 1));
-        if moved? == Pass::Stopped {
-            return Ok(Pass::Stopped);
-        }
-        upcoming = next?;
-    }
-    Ok(Pass::Done)
+    walk(drive, kind, total, &mover).await
 }
 
-/// A chunk read from amoCRM and mapped, ready to move.
-struct Loaded {
-    chunk_id: ChunkId,
-    pending: Vec<u64>,
-    prepared: BTreeMap<u64, Prepared>,
-}
-
-/// Moves one chunk's pending records, a batch and a command at a time.
-async fn move_chunk(
-    drive: &Drive<'_>,
+/// Companies, contacts or deals, as [`walk`] moves them.
+struct CrmMover<'a> {
     entity: Entity,
-    loaded: Loaded,
-    context: &Context,
-    in_doubt: &mut bool,
-) -> Result<Pass, RunnerError> {
-    let Loaded {
-        chunk_id,
-        pending,
-        mut prepared,
-    } = loaded;
+    period: Option<Period>,
+    context: &'a Context,
+    rules: Vec<PortalFieldRule>,
+}
 
-    let mut queue = Pending::new(pending);
-    while let Some(batch) = queue.next_batch() {
-        if !still_moving(drive).await? {
-            return Ok(Pass::Stopped);
-        }
-        let sent = send(drive, entity, &batch, &mut prepared, context, in_doubt).await?;
-        let settled = sent.outcomes.len() as u64;
-        let command = ChunkCommand::RecordBatch {
-            migration_id: drive.id,
-            kind: entity.primary_kind(),
-            outcomes: sent.outcomes,
-            at: Utc::now(),
-        };
-        drive.runner.store().chunk(chunk_id, command).await?;
-        drive.runner.progress.advance(settled);
-        queue.put_back(sent.deferred);
+impl Mover for CrmMover<'_> {
+    type Prepared = BTreeMap<u64, Prepared>;
+
+    async fn prepare(
+        &self,
+        drive: &Drive<'_>,
+        pending: &[u64],
+    ) -> Result<Self::Prepared, RunnerError> {
+        let (entity, period, context) = (self.entity, self.period, self.context);
+        prepare(drive, entity, pending, period, context, &self.rules).await
     }
-    Ok(Pass::Done)
+
+    async fn send(
+        &self,
+        drive: &Drive<'_>,
+        batch: &[u64],
+        prepared: &mut Self::Prepared,
+        in_doubt: &mut bool,
+    ) -> Result<Sent, RunnerError> {
+        send(drive, self.entity, batch, prepared, self.context, in_doubt).await
+    }
 }
 
 /// Fetches the chunk's pending records and maps each one.
@@ -220,12 +183,6 @@ fn decide(
             message,
         }),
     }
-}
-
-/// What one batch settled, and the records it left for the next one.
-struct Sent {
-    outcomes: Vec<RecordOutcome>,
-    deferred: Vec<u64>,
 }
 
 /// Sends one batch and returns the outcome of every record in it, but for records whose

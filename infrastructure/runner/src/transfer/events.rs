@@ -15,7 +15,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::Utc;
 use futures::TryStreamExt;
 use migrator_amocrm::ListQuery;
 use migrator_amocrm::models::common::EntityKind;
@@ -24,10 +23,11 @@ use migrator_bitrix24::{B24Error, Batch};
 use migrator_domain::chunk::{FailureCode, RecordOutcome};
 use migrator_domain::mapping::activity::{AmoNote, map_note};
 use migrator_domain::mapping::{AmoEntity, Fields, PendingFile};
-use migrator_domain::{ChunkCommand, ChunkId, Entity, Migration, Period, RecordKind};
+use migrator_domain::{Entity, Migration, Period, RecordKind};
 use serde_json::{Value, json};
 
-use super::{Context, Pass, Pending, files, still_moving};
+use super::walk::{Mover, Sent, walk};
+use super::{Context, Pass, files};
 use crate::chunks::{chunk_count, load_all, numeric_portal_ids};
 use crate::error::RunnerError;
 use crate::runner::Drive;
@@ -78,37 +78,40 @@ pub(crate) async fn run(
         .get(&Entity::Events)
         .map_or(0, |count| count.total);
     let period = migration.settings().and_then(|settings| settings.period);
-    let mut in_doubt = drive.in_doubt();
+    let mover = NoteMover { period, context };
+    walk(drive, kind, total, &mover).await
+}
 
-    for index in 0..chunk_count(total) {
-        let chunk_id = ChunkId::new(drive.id, kind, index);
-        let chunk = drive.runner.store().load_chunk(chunk_id).await?;
-        let pending: Vec<u64> = chunk.pending().collect();
+/// Notes, as [`walk`] moves them.
+struct NoteMover<'a> {
+    period: Option<Period>,
+    context: &'a Context,
+}
+
+impl Mover for NoteMover<'_> {
+    type Prepared = BTreeMap<u64, Prepared>;
+
+    async fn prepare(
+        &self,
+        drive: &Drive<'_>,
+        pending: &[u64],
+    ) -> Result<Self::Prepared, RunnerError> {
         if pending.is_empty() {
-            continue;
+            return Ok(BTreeMap::new());
         }
-        let mut prepared = prepare(drive, &pending, period, context).await?;
-
-        let mut queue = Pending::new(pending);
-        while let Some(batch) = queue.next_batch() {
-            if !still_moving(drive).await? {
-                return Ok(Pass::Stopped);
-            }
-            let (outcomes, deferred) =
-                send(drive, &batch, &mut prepared, context, &mut in_doubt).await?;
-            let settled = outcomes.len() as u64;
-            let command = ChunkCommand::RecordBatch {
-                migration_id: drive.id,
-                kind,
-                outcomes,
-                at: Utc::now(),
-            };
-            drive.runner.store().chunk(chunk_id, command).await?;
-            drive.runner.progress.advance(settled);
-            queue.put_back(deferred);
-        }
+        prepare(drive, pending, self.period, self.context).await
     }
-    Ok(Pass::Done)
+
+    async fn send(
+        &self,
+        drive: &Drive<'_>,
+        batch: &[u64],
+        prepared: &mut Self::Prepared,
+        in_doubt: &mut bool,
+    ) -> Result<Sent, RunnerError> {
+        let (outcomes, deferred) = send(drive, batch, prepared, self.context, in_doubt).await?;
+        Ok(Sent { outcomes, deferred })
+    }
 }
 
 /// Fetches the chunk's pending notes from the three note collections, and the names of the

@@ -9,6 +9,7 @@ mod files;
 mod pipelines;
 mod tasks;
 mod users;
+mod walk;
 
 use migrator_domain::plan::{Plan, check_pipeline_targets};
 use migrator_domain::{Entity, Migration, Status};

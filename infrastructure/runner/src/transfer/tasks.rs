@@ -8,20 +8,19 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
 use futures::TryStreamExt;
 use migrator_amocrm::ListQuery;
 use migrator_amocrm::models::tasks::Task;
 use migrator_bitrix24::{B24Error, Batch};
-use migrator_domain::chunk::{BATCH_LIMIT, FailureCode, RecordOutcome};
+use migrator_domain::chunk::{FailureCode, RecordOutcome};
 use migrator_domain::mapping::task::{AmoTask, ORIGIN_KIND, map_task};
 use migrator_domain::mapping::{AmoEntity, Fields};
-use migrator_domain::{ChunkCommand, ChunkId, Entity, Migration, Period, RecordKind};
+use migrator_domain::{Entity, Migration, Period, RecordKind};
 use serde_json::json;
 
 use super::events::numeric_id;
-use super::{Context, Pass, still_moving};
-use crate::chunks::chunk_count;
+use super::walk::{Mover, Sent, walk};
+use super::{Context, Pass};
 use crate::error::RunnerError;
 use crate::runner::Drive;
 
@@ -48,33 +47,40 @@ pub(crate) async fn run(
         .get(&Entity::Tasks)
         .map_or(0, |count| count.total);
     let period = migration.settings().and_then(|settings| settings.period);
-    let mut in_doubt = true;
+    let mover = TaskMover { period, context };
+    walk(drive, kind, total, &mover).await
+}
 
-    for index in 0..chunk_count(total) {
-        let chunk_id = ChunkId::new(drive.id, kind, index);
-        let chunk = drive.runner.store().load_chunk(chunk_id).await?;
-        let pending: Vec<u64> = chunk.pending().collect();
-        if pending.is_empty() {
-            continue;
-        }
-        let mut prepared = prepare(drive, &pending, period, context).await?;
+/// Tasks, as [`walk`] moves them.
+struct TaskMover<'a> {
+    period: Option<Period>,
+    context: &'a Context,
+}
 
-        for batch in pending.chunks(BATCH_LIMIT) {
-            if !still_moving(drive).await? {
-                return Ok(Pass::Stopped);
-            }
-            let outcomes = send(drive, batch, &mut prepared, &mut in_doubt).await?;
-            let command = ChunkCommand::RecordBatch {
-                migration_id: drive.id,
-                kind,
-                outcomes,
-                at: Utc::now(),
-            };
-            drive.runner.store().chunk(chunk_id, command).await?;
-            drive.runner.progress.advance(batch.len() as u64);
-        }
+impl Mover for TaskMover<'_> {
+    type Prepared = BTreeMap<u64, Prepared>;
+
+    async fn prepare(
+        &self,
+        drive: &Drive<'_>,
+        pending: &[u64],
+    ) -> Result<Self::Prepared, RunnerError> {
+        prepare(drive, pending, self.period, self.context).await
     }
-    Ok(Pass::Done)
+
+    async fn send(
+        &self,
+        drive: &Drive<'_>,
+        batch: &[u64],
+        prepared: &mut Self::Prepared,
+        in_doubt: &mut bool,
+    ) -> Result<Sent, RunnerError> {
+        let outcomes = send(drive, batch, prepared, in_doubt).await?;
+        Ok(Sent {
+            outcomes,
+            deferred: Vec::new(),
+        })
+    }
 }
 
 /// Fetches the chunk's pending tasks and maps each one.
