@@ -55,10 +55,14 @@ pub async fn run(store: &StoreUrl, size: u64, rollback: bool) -> Result<(), CliE
             _ => 0,
         };
         eprintln!(
-            "the portal now holds {} companies, {} contacts and {} deals",
+            "the portal now holds {} companies, {} contacts, {} deals, {} activities, {} tasks \
+             and {} files",
             count("companies"),
             count("contacts"),
-            count("deals")
+            count("deals"),
+            count("activities"),
+            count("tasks"),
+            count("files")
         );
         eprintln!("read the run any time later (the store keeps it):");
         eprintln!("  migrator history {migration_id} --store {store}");
