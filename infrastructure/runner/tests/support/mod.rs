@@ -104,6 +104,54 @@ impl World {
         Runner::new(services, "test-worker", Arc::new(Silent)).await
     }
 
+    /// A runner that reaches the portal as its installed OAuth app (installed now, for the
+    /// portal's user 1), so that removing the app reaches the run (G1).
+    // Not every test binary removes the app.
+    #[allow(dead_code)]
+    pub async fn app_runner(&self) -> Runner {
+        let control = self.b24.control();
+        let grant = control.install_app(1);
+        control.finish_install();
+        let pair = migrator_bitrix24::TokenPair {
+            access_token: SecretString::from(grant.access_token.clone()),
+            refresh_token: SecretString::from(grant.refresh_token.clone()),
+            expires_at: chrono::Utc::now() + chrono::Duration::seconds(grant.expires_in),
+            client_endpoint: grant.client_endpoint.parse().expect("the client endpoint"),
+            member_id: grant.member_id.clone(),
+        };
+        let (client_id, client_secret) = control.client_credentials();
+        let app = migrator_bitrix24::OAuthApp {
+            client_id,
+            client_secret: SecretString::from(client_secret),
+            auth_server: format!("{}/", self.b24.url())
+                .parse()
+                .expect("the auth server"),
+        };
+        let tokens = Arc::new(migrator_bitrix24::MemoryTokenStore::with(pair));
+        let session = migrator_bitrix24::OAuthSession::open(app, tokens)
+            .await
+            .expect("the app's session");
+        let b24 = B24Client::builder(Access::OAuth(Box::new(session)))
+            .config(self.b24_client.clone())
+            .build()
+            .expect("Bitrix24 client");
+        let address = AccountAddress::from_base_url(&self.amo.url()).expect("address");
+        let token = SecretString::from(self.amo.access_token());
+        let config = ClientConfig {
+            requests_per_second: self.amo_rate,
+            ..self.amo_client.clone()
+        };
+        let amo = AmoClient::with_long_lived_token(address, token, config).expect("amoCRM client");
+        let services = Services {
+            store: self.test.store.clone(),
+            amo,
+            b24,
+        };
+        Runner::new(services, "test-app-worker", Arc::new(Silent))
+            .await
+            .expect("runner")
+    }
+
     /// A request for the CRM core of the account.
     pub fn request(&self, entities: &[Entity]) -> RunRequest {
         let settings = Settings::new(entities.iter().copied(), None, false, BTreeMap::new())
@@ -125,5 +173,54 @@ impl World {
             Value::Object(rows) => rows.values().cloned().collect(),
             _ => Vec::new(),
         }
+    }
+}
+
+impl World {
+    /// The run's own events (the `Migration` aggregate's), oldest first, as the history view
+    /// holds them once the projector caught up: (event type, payload).
+    // Not every test binary reads the history.
+    #[allow(dead_code)]
+    pub async fn history(&self, id: Uuid) -> Vec<(String, Value)> {
+        self.test
+            .projector()
+            .catch_up()
+            .await
+            .expect("views caught up");
+        let entries = self
+            .test
+            .read()
+            .history(id, 0, 1_000_000)
+            .await
+            .expect("history");
+        entries
+            .into_iter()
+            .filter(|entry| entry.aggregate_type == "Migration")
+            .map(|entry| {
+                let payload: Value = serde_json::from_str(&entry.payload).expect("JSON payload");
+                let inner = payload[&entry.event_type].clone();
+                (entry.event_type, inner)
+            })
+            .collect()
+    }
+
+    /// The failure list of a run as the failures view holds it (kind, amoCRM id, code,
+    /// reason).
+    #[allow(dead_code)]
+    pub async fn failures(&self, id: Uuid) -> Vec<(String, i64, String, String)> {
+        self.test
+            .projector()
+            .catch_up()
+            .await
+            .expect("views caught up");
+        let rows = self
+            .test
+            .read()
+            .failures(id, 0, 1_000_000)
+            .await
+            .expect("failures");
+        rows.into_iter()
+            .map(|(_, failure)| (failure.entity, failure.amo_id, failure.code, failure.reason))
+            .collect()
     }
 }
