@@ -273,6 +273,9 @@ impl Drive<'_> {
 
             let stepped = self.step(&migration).await;
             let Err(error) = stepped else { continue };
+            if let Some(stop) = self.put_to_rest_meanwhile(&error).await? {
+                return Ok(stop);
+            }
             let Some(reason) = error.interruption() else {
                 return Err(error);
             };
@@ -296,6 +299,27 @@ impl Drive<'_> {
                 .command(self.id, MigrationCommand::Resume { at: Utc::now() })
                 .await?;
         }
+    }
+
+    /// The resting point a person put the run at while a step was under way (E3), when that
+    /// is why the step's closing command was refused: a pause or a cancel landing after an
+    /// entity's last batch refuses its `CompleteEntity` (or the `FinishTransfer`), and the run
+    /// then rests as paused or cancelled instead of failing. Resuming redoes the closing step.
+    async fn put_to_rest_meanwhile(
+        &self,
+        error: &RunnerError,
+    ) -> Result<Option<Stop>, RunnerError> {
+        let refused = matches!(
+            error,
+            RunnerError::Store(migrator_store::StoreError::Migration(
+                migrator_domain::MigrationError::NotAllowed { .. }
+            ))
+        );
+        if !refused {
+            return Ok(None);
+        }
+        let now = self.runner.load(self.id).await?;
+        Ok(resting(&now).filter(|stop| matches!(stop, Stop::Paused | Stop::Cancelled)))
     }
 
     /// One step from the run's current status.
