@@ -1,7 +1,8 @@
 //! Where amoCRM's data lands on the portal, end to end on both stores: users matched by e-mail
 //! or invited, the rest of the records going to the default responsible (D1); system stages
-//! on the portal's system stages and unsorted deals in the first stage (D5); every field of a
-//! deal the manual lists (D6); and what cannot be moved in the failure list, not guessed (D9).
+//! on the portal's system stages, unsorted deals in the first stage and created pipelines
+//! without the default stages nothing uses (D5); every field of a deal the manual lists (D6);
+//! and what cannot be moved in the failure list, not guessed (D9).
 
 mod support;
 
@@ -226,6 +227,34 @@ async fn d5_system_stages_land_on_the_portals_and_unsorted_deals_in_the_first_st
             !AMO_SYSTEM_STAGES.contains(&name),
             "a stage named «{name}» was created"
         );
+    }
+    // A pipeline the run created loses the default stages no status uses; the main one,
+    // merged, loses nothing.
+    let unused = [
+        "PREPARATION",
+        "PREPAYMENT_INVOICE",
+        "EXECUTING",
+        "FINAL_INVOICE",
+        "APOLOGY",
+    ];
+    let stages: BTreeSet<String> = world
+        .portal("statuses")
+        .iter()
+        .filter_map(|stage| stage["status_id"].as_str().map(str::to_owned))
+        .collect();
+    let created = world.portal("categories");
+    assert!(!created.is_empty(), "the run created pipelines");
+    for category in &created {
+        let id = category["id"].as_u64().expect("an id");
+        for code in unused {
+            assert!(
+                !stages.contains(&format!("C{id}:{code}")),
+                "C{id}:{code} stayed"
+            );
+        }
+    }
+    for code in unused {
+        assert!(stages.contains(code), "the main pipeline lost {code}");
     }
     let account = world.amo.control().account();
     let mut seen: BTreeSet<&str> = BTreeSet::new();

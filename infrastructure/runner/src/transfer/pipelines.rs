@@ -248,6 +248,12 @@ async fn place_stages(drive: &Drive<'_>, placed: Vec<Placed<'_>>) -> Result<(), 
             }
         };
 
+        // A pipeline this run created loses the default stages no status uses (D5).
+        for status_id in &plan.delete {
+            if let Some(stage) = portal.iter().find(|stage| &stage.status_id == status_id) {
+                commands.push(StageCommand::Delete { id: stage.id });
+            }
+        }
         // Stages are re-sorted first: the portal refuses a stage sorted after the final ones.
         for (status_id, sort) in &plan.resorts {
             if let Some(stage) = portal.iter().find(|stage| &stage.status_id == status_id) {
@@ -312,6 +318,10 @@ async fn place_stages(drive: &Drive<'_>, placed: Vec<Placed<'_>>) -> Result<(), 
                     let params = json!({"fields": stage});
                     request.push(format!("s{index}"), "crm.status.add", params)?;
                 }
+                StageCommand::Delete { id } => {
+                    let params = json!({"id": id});
+                    request.push(format!("d{index}"), "crm.status.delete", params)?;
+                }
             }
         }
         let answer = b24.batch(&request).await?;
@@ -319,8 +329,16 @@ async fn place_stages(drive: &Drive<'_>, placed: Vec<Placed<'_>>) -> Result<(), 
             let key = match command {
                 StageCommand::Resort { .. } => format!("r{index}"),
                 StageCommand::Create { .. } => format!("s{index}"),
+                StageCommand::Delete { .. } => format!("d{index}"),
             };
             if let Some(error) = answer.failure(&key) {
+                // An unused default stage that stays (deleted already after a restart, or
+                // kept by the portal) holds nothing: the run goes on.
+                if let StageCommand::Delete { id } = command {
+                    tracing::warn!(migration = %drive.id, stage = id, %error,
+                        "an unused default stage of a created pipeline was not deleted");
+                    continue;
+                }
                 return Err(error.into());
             }
             if let StageCommand::Create {
@@ -357,6 +375,9 @@ enum StageCommand {
         amo_id: u64,
         stage: NewStage,
     },
+    /// Deletes a default stage no status uses from a pipeline the run created
+    /// (`crm.status.delete`).
+    Delete { id: u64 },
 }
 
 /// An id as the portal returned it: a number, or a number in a string.
