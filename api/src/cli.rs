@@ -56,6 +56,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Pause a moving run after its current batch (from any terminal); resume continues it.
+    Pause {
+        /// The run's id.
+        migration_id: Uuid,
+    },
+    /// Cancel a run: nothing more is moved; rollback deletes what was.
+    Cancel {
+        /// The run's id.
+        migration_id: Uuid,
+    },
     /// Delete what a run moved, newest first.
     Rollback {
         /// The run's id.

@@ -28,6 +28,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Rollback { migration_id, json } => {
             commands::run::rollback(&store, migration_id, json).await
         }
+        Command::Pause { migration_id } => {
+            commands::control::run(&store, migration_id, commands::control::Request::Pause).await
+        }
+        Command::Cancel { migration_id } => {
+            commands::control::run(&store, migration_id, commands::control::Request::Cancel).await
+        }
         Command::Confirm { migration_id } => commands::confirm::one(&store, migration_id).await,
         Command::ConfirmDue => commands::confirm::due(&store).await,
         Command::History { migration_id } => commands::history::run(&store, migration_id).await,

@@ -1,6 +1,7 @@
 //! One module per subcommand, and what they share: opening the store with its views current.
 
 pub mod confirm;
+pub mod control;
 pub mod demo;
 pub mod failures;
 pub mod history;
