@@ -84,6 +84,15 @@ impl World {
     /// A runner as a fresh process would build it, or why it could not be built (the
     /// amoCRM account read at start-up failed).
     pub async fn try_runner(&self) -> Result<Runner, RunnerError> {
+        self.try_runner_reporting_to(Arc::new(Silent)).await
+    }
+
+    /// A runner that reports its phases and progress to `progress`, as the progress bar and
+    /// the app's live log see them.
+    pub async fn try_runner_reporting_to(
+        &self,
+        progress: Arc<dyn migrator_runner::Progress>,
+    ) -> Result<Runner, RunnerError> {
         let address = AccountAddress::from_base_url(&self.amo.url()).expect("address");
         let token = SecretString::from(self.amo.access_token());
         let config = ClientConfig {
@@ -101,7 +110,7 @@ impl World {
             amo,
             b24,
         };
-        Runner::new(services, "test-worker", Arc::new(Silent)).await
+        Runner::new(services, "test-worker", progress).await
     }
 
     /// A runner that reaches the portal as its installed OAuth app (installed now, for the
