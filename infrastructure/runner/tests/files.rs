@@ -1,6 +1,7 @@
 //! Files (B4, D7, E5) against both simulators, on both stores: with files chosen, a file
 //! note's file and a call's recording land on the portal's Drive inside their activity, and
-//! file custom fields of companies, contacts and deals carry their files; a rollback deletes those files with the rest; with
+//! file custom fields of companies, contacts and deals carry their files (a recording arrives
+//! byte for byte); a rollback deletes those files with the rest; with
 //! files switched off, nothing is uploaded and the activity says files were off.
 
 // Not every helper of the shared support module is used here.
@@ -9,9 +10,13 @@ mod support;
 
 use std::collections::BTreeMap;
 
+use base64::Engine as _;
+use futures::TryStreamExt;
+use migrator_amocrm::{AccountAddress, AmoClient, ClientConfig};
 use migrator_domain::{Entity, Settings};
 use migrator_runner::Stop;
 use migrator_tests::{Kind, on_both_stores};
+use secrecy::SecretString;
 use serde_json::Value;
 use support::World;
 
@@ -101,6 +106,7 @@ async fn b4_d7_chosen_files_land_on_the_portal_drive_and_a_rollback_deletes_them
         .filter(|activity| !activity_file_ids(activity).is_empty())
         .count();
     assert!(recordings > 0, "no call recording reached the portal");
+    assert_recordings_arrive_byte_for_byte(&world, &activities).await;
     let field_files: Vec<u64> = ["companies", "contacts", "deals"]
         .iter()
         .flat_map(|key| world.portal(key))
@@ -138,6 +144,55 @@ async fn b4_d7_chosen_files_land_on_the_portal_drive_and_a_rollback_deletes_them
         "the rollback left {} files on the portal's Drive",
         world.portal("files").len()
     );
+}
+
+/// Each call recording on the portal holds exactly the bytes amoCRM serves at the link the
+/// call's description keeps.
+async fn assert_recordings_arrive_byte_for_byte(world: &World, activities: &[Value]) {
+    let address = AccountAddress::from_base_url(&world.amo.url()).expect("address");
+    let token = SecretString::from(world.amo.access_token());
+    let config = ClientConfig {
+        requests_per_second: 50,
+        ..ClientConfig::default()
+    };
+    let amo = AmoClient::with_long_lived_token(address, token, config).expect("amoCRM client");
+    let contents: BTreeMap<u64, Vec<u8>> = world
+        .portal("files")
+        .iter()
+        .map(|file| {
+            let id = file["id"].as_u64().expect("a file id");
+            let text = file["content"].as_str().unwrap_or_default();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .expect("Base64 content");
+            (id, bytes)
+        })
+        .collect();
+
+    let mut compared = 0;
+    for call in activities.iter().filter(|a| text(a, "TYPE_ID") == "2") {
+        let [file] = activity_file_ids(call)[..] else {
+            continue;
+        };
+        let description = text(call, "DESCRIPTION");
+        let link = description
+            .lines()
+            .find_map(|line| line.strip_prefix("Запись: "))
+            .expect("a call with a recording keeps its link");
+        let download = amo.download_anywhere(link).await.expect("the recording");
+        let original: Vec<u8> = download
+            .chunks
+            .try_concat()
+            .await
+            .expect("the recording's bytes");
+
+        assert_eq!(
+            contents[&file], original,
+            "the recording at {link} changed on its way"
+        );
+        compared += 1;
+    }
+    assert!(compared > 0, "no recording was compared");
 }
 
 on_both_stores!(b4_with_files_off_nothing_is_uploaded_and_the_activity_says_so);
