@@ -114,27 +114,7 @@ impl AmoClient {
         let url = self.trusted_url(url)?;
         let attempt = attempt_for(&url);
         let response = self.conn.get_streaming(&url).await?;
-
-        let content_type = crate::transport::content_type(&response);
-        let content_length = response.content_length();
-        let chunks = response
-            .bytes_stream()
-            .map(move |chunk| {
-                chunk
-                    .map(|bytes| bytes.to_vec())
-                    .map_err(|e| AmoError::Network {
-                        attempt: attempt.clone(),
-                        detail: e.without_url().to_string(),
-                        attempts: 1,
-                    })
-            })
-            .boxed();
-
-        Ok(Download {
-            content_type,
-            content_length,
-            chunks,
-        })
+        Ok(streamed(response, attempt))
     }
 
     /// Streams a legacy (pre-drive) attachment by its server-side name, the
@@ -170,11 +150,6 @@ impl AmoClient {
             return Err(invalid(raw, "only http and https links can be downloaded"));
         }
         let attempt = attempt_for(&url);
-        let network = |attempt: &Attempt, detail: String| AmoError::Network {
-            attempt: attempt.clone(),
-            detail,
-            attempts: 1,
-        };
 
         let response = self
             .conn
@@ -183,7 +158,7 @@ impl AmoClient {
             .get(url.clone())
             .send()
             .await
-            .map_err(|e| network(&attempt, e.without_url().to_string()))?;
+            .map_err(|e| network(&attempt, e))?;
         let status = response.status();
         if status.is_client_error() {
             return Err(AmoError::Rejected {
@@ -201,21 +176,7 @@ impl AmoClient {
             });
         }
 
-        let content_type = crate::transport::content_type(&response);
-        let content_length = response.content_length();
-        let chunks = response
-            .bytes_stream()
-            .map(move |chunk| {
-                chunk
-                    .map(|bytes| bytes.to_vec())
-                    .map_err(|e| network(&attempt, e.without_url().to_string()))
-            })
-            .boxed();
-        Ok(Download {
-            content_type,
-            content_length,
-            chunks,
-        })
+        Ok(streamed(response, attempt))
     }
 
     /// Parses `raw` and checks that the token may be sent there.
@@ -234,6 +195,35 @@ impl AmoClient {
         } else {
             Err(invalid(raw, "the host is not this account's amoCRM host"))
         }
+    }
+}
+
+/// The body of a successful `response`, chunk by chunk; a chunk that fails to arrive ends the
+/// stream with [`AmoError::Network`].
+fn streamed(response: reqwest::Response, attempt: Attempt) -> Download {
+    let content_type = crate::transport::content_type(&response);
+    let content_length = response.content_length();
+    let chunks = response
+        .bytes_stream()
+        .map(move |chunk| {
+            chunk
+                .map(|bytes| bytes.to_vec())
+                .map_err(|e| network(&attempt, e))
+        })
+        .boxed();
+    Download {
+        content_type,
+        content_length,
+        chunks,
+    }
+}
+
+/// One failed attempt to reach a file's host.
+fn network(attempt: &Attempt, error: reqwest::Error) -> AmoError {
+    AmoError::Network {
+        attempt: attempt.clone(),
+        detail: error.without_url().to_string(),
+        attempts: 1,
     }
 }
 

@@ -228,6 +228,13 @@ impl B24Error {
         )
     }
 
+    /// Whether a command of a `batch` that failed this way leaves its record pending rather
+    /// than refused: the fault may pass, stops the run, or may have created the record (an
+    /// unknown outcome). The run then stops, and the batch is looked up and sent again.
+    pub fn leaves_record_pending(&self) -> bool {
+        self.is_retryable() || self.stops_run() || matches!(self, Self::OutcomeUnknown { .. })
+    }
+
     /// The portal's answer, when the error carries one.
     pub fn answer(&self) -> Option<&PortalAnswer> {
         match self {

@@ -23,6 +23,7 @@ use migrator_bitrix24::{Access, B24Client};
 use migrator_domain::{Entity, Settings};
 use migrator_runner::{Progress, RunRequest, Runner, Services};
 use migrator_sandbox_amocrm::{AmoSandbox, SandboxConfig as AmoConfig};
+use migrator_sandbox_bitrix24::config::plan_key;
 use migrator_sandbox_bitrix24::{B24Sandbox, PlanLimits, SandboxConfig as B24Config};
 use migrator_tests::{Kind, TestStore};
 use secrecy::SecretString;
@@ -72,11 +73,9 @@ async fn main() {
     if lifted {
         amo_config.rate_limit_rps = 1_000_000;
         amo_client_config.requests_per_second = 1_000_000;
-        // The sandbox keys its limit table by the plan without its region (`ru_std` → `std`).
-        let plan = b24_config.plan.clone();
-        let key = plan.split_once('_').map_or(plan.as_str(), |(_, plan)| plan);
+        let key = plan_key(&b24_config.plan).to_owned();
         b24_config.plan_limits.insert(
-            key.to_owned(),
+            key,
             PlanLimits {
                 bucket_capacity: LIFTED,
                 bucket_drain_per_sec: LIFTED,

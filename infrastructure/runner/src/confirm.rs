@@ -1,14 +1,14 @@
 //! Confirmation (F1, F2): a finished run waits for its user; seven days after it finished it
 //! confirms itself. [`confirm_due`] is the sweep that does it, with the time taken from a
-//! [`Clock`] so that tests (and a support engineer replaying a case) can set it.
+//! [`Clock`] so that tests can move it.
 //!
 //! The sweep is handed the runs to look at (the app server and the command line take them
 //! from the runs view); each is loaded from its own events, so a view that lags behind can
 //! only make the sweep look at a run too early, which the run itself refuses.
+//!
+//! The clock is the wall clock the amoCRM client already defines ([`Clock`], with
+//! [`SystemClock`] and [`ManualClock`]); the runner re-exports it.
 
-use std::sync::Mutex;
-
-use chrono::{DateTime, Utc};
 use migrator_domain::migration::AUTO_CONFIRM_AFTER;
 use migrator_domain::{MigrationCommand, Status};
 use migrator_store::Store;
@@ -16,49 +16,7 @@ use uuid::Uuid;
 
 use crate::error::RunnerError;
 
-/// Where the sweep reads the time.
-pub trait Clock: Send + Sync {
-    /// Now.
-    fn now(&self) -> DateTime<Utc>;
-}
-
-/// The system's clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
-
-/// A clock that stands still until it is set.
-#[derive(Debug)]
-pub struct ManualClock(Mutex<DateTime<Utc>>);
-
-impl ManualClock {
-    /// A clock showing `now`.
-    pub fn new(now: DateTime<Utc>) -> ManualClock {
-        ManualClock(Mutex::new(now))
-    }
-
-    /// Sets the time.
-    pub fn set(&self, now: DateTime<Utc>) {
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = now;
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
+pub use migrator_amocrm::{Clock, ManualClock, SystemClock};
 
 /// Confirms every run among `candidates` that has waited for confirmation for
 /// [`AUTO_CONFIRM_AFTER`] or longer; returns the ones it confirmed. A run that is not

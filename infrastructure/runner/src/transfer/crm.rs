@@ -9,14 +9,13 @@ use migrator_bitrix24::methods::userfields::UserField;
 use migrator_bitrix24::{B24Error, Batch, CrmEntity};
 use migrator_domain::chunk::{FailureCode, RecordOutcome};
 use migrator_domain::mapping::required::{PortalFieldRule, check_required};
-use migrator_domain::mapping::{
-    AmoEntity, Fields, Mapped, Origin, PendingFile, company, contact, deal,
-};
+use migrator_domain::mapping::{AmoEntity, Mapped, Origin, company, contact, deal};
 use migrator_domain::{Entity, Migration, Period};
 use serde_json::json;
 
+use super::files::{self, ToCreate};
 use super::walk::{Mover, Sent, walk};
-use super::{Context, Pass, files};
+use super::{Context, Pass};
 use crate::error::RunnerError;
 use crate::runner::Drive;
 use crate::source;
@@ -27,10 +26,7 @@ const IDS_PER_REQUEST: usize = 250;
 /// One record, ready to send or already decided.
 enum Prepared {
     /// Fields for the portal, and the files to download into them.
-    Create {
-        fields: Fields,
-        files: Vec<PendingFile>,
-    },
+    Create(ToCreate),
     /// An outcome without a call: failed, or outside the period.
     Settled(RecordOutcome),
 }
@@ -42,12 +38,6 @@ pub(crate) async fn run(
     entity: Entity,
     context: &Context,
 ) -> Result<Pass, RunnerError> {
-    let kind = entity.primary_kind();
-    let total = migration
-        .counts()
-        .get(&entity)
-        .map_or(0, |count| count.total);
-    let period = migration.settings().and_then(|settings| settings.period);
     let (fields, portal_fields) = super::fields::prepare(drive, entity).await?;
     let rules = required_rules(portal_fields);
     let context = &Context {
@@ -56,17 +46,15 @@ pub(crate) async fn run(
     };
     let mover = CrmMover {
         entity,
-        period,
         context,
         rules,
     };
-    walk(drive, kind, total, &mover).await
+    walk(drive, migration, entity, &mover).await
 }
 
 /// Companies, contacts or deals, as [`walk`] moves them.
 struct CrmMover<'a> {
     entity: Entity,
-    period: Option<Period>,
     context: &'a Context,
     rules: Vec<PortalFieldRule>,
 }
@@ -78,8 +66,9 @@ impl Mover for CrmMover<'_> {
         &self,
         drive: &Drive<'_>,
         pending: &[u64],
+        period: Option<Period>,
     ) -> Result<Self::Prepared, RunnerError> {
-        let (entity, period, context) = (self.entity, self.period, self.context);
+        let (entity, context) = (self.entity, self.context);
         prepare(drive, entity, pending, period, context, &self.rules).await
     }
 
@@ -144,7 +133,7 @@ async fn prepare(
     }
 
     for fields in prepared.values() {
-        if let Prepared::Create { fields, .. } = fields
+        if let Prepared::Create(ToCreate { fields, .. }) = fields
             && let Err(missing) = check_required(amo_entity(entity), rules, fields)
         {
             return Err(RunnerError::RequiredField {
@@ -173,10 +162,11 @@ fn decide(
         return Prepared::Settled(RecordOutcome::OutsidePeriod { amo_id });
     }
     match mapped {
-        Ok(mapped) => Prepared::Create {
+        Ok(mapped) => Prepared::Create(ToCreate {
+            amo_id,
             fields: mapped.fields,
             files: mapped.files,
-        },
+        }),
         Err((code, message)) => Prepared::Settled(RecordOutcome::Failed {
             amo_id,
             code,
@@ -203,11 +193,7 @@ async fn send(
     for amo_id in batch {
         match prepared.remove(amo_id) {
             Some(Prepared::Settled(outcome)) => outcomes.push(outcome),
-            Some(Prepared::Create { fields, files }) => to_create.push(Create {
-                amo_id: *amo_id,
-                fields,
-                files,
-            }),
+            Some(Prepared::Create(record)) => to_create.push(record),
             None => outcomes.push(RecordOutcome::Failed {
                 amo_id: *amo_id,
                 code: FailureCode::MissingReference,
@@ -247,13 +233,10 @@ async fn send(
     let deferred = files::attach_within_budget(drive, context, &mut to_create, "COMMENTS")
         .await?
         .into_iter()
-        .map(|create| {
-            let back = Prepared::Create {
-                fields: create.fields,
-                files: create.files,
-            };
-            prepared.insert(create.amo_id, back);
-            create.amo_id
+        .map(|record| {
+            let amo_id = record.amo_id;
+            prepared.insert(amo_id, Prepared::Create(record));
+            amo_id
         })
         .collect();
     if to_create.is_empty() {
@@ -262,7 +245,7 @@ async fn send(
     }
 
     let mut request = Batch::new();
-    for Create { amo_id, fields, .. } in &to_create {
+    for ToCreate { amo_id, fields, .. } in &to_create {
         let params = json!({"fields": fields, "params": {"REGISTER_SONET_EVENT": "N"}});
         request.push(format!("r{amo_id}"), target.method("add"), params)?;
     }
@@ -274,13 +257,10 @@ async fn send(
         }
     };
 
-    for Create { amo_id, .. } in to_create {
+    for ToCreate { amo_id, .. } in to_create {
         let key = format!("r{amo_id}");
         if let Some(error) = answer.failure(&key) {
-            // A command whose outcome is unknown may have created the record: like a
-            // passing fault, it interrupts, and the retried batch looks it up first.
-            let unknown = matches!(error, B24Error::OutcomeUnknown { .. });
-            if error.stops_run() || error.is_retryable() || unknown {
+            if error.leaves_record_pending() {
                 // The whole batch is retried after the interruption; the records of this
                 // batch that were created are adopted by origin then.
                 *in_doubt = true;
@@ -302,23 +282,6 @@ async fn send(
     }
     *in_doubt = false;
     Ok(Sent { outcomes, deferred })
-}
-
-/// A record to create.
-struct Create {
-    amo_id: u64,
-    fields: Fields,
-    files: Vec<PendingFile>,
-}
-
-impl files::WithFiles for Create {
-    fn files(&mut self) -> &mut Vec<PendingFile> {
-        &mut self.files
-    }
-
-    fn fields(&mut self) -> &mut Fields {
-        &mut self.fields
-    }
 }
 
 /// The portal's mandatory user fields, as the required-field rule reads them.

@@ -22,12 +22,13 @@ use migrator_amocrm::models::notes::{CallStatus, Note, NoteKind};
 use migrator_bitrix24::{B24Error, Batch};
 use migrator_domain::chunk::{FailureCode, RecordOutcome};
 use migrator_domain::mapping::activity::{AmoNote, map_note};
-use migrator_domain::mapping::{AmoEntity, Fields, PendingFile};
+use migrator_domain::mapping::{AmoEntity, Fields};
 use migrator_domain::{Entity, Migration, Period, RecordKind};
 use serde_json::{Value, json};
 
+use super::files::{self, ToCreate};
 use super::walk::{Mover, Sent, walk};
-use super::{Context, Pass, files};
+use super::{Context, Pass};
 use crate::chunks::{chunk_count, load_all, numeric_portal_ids};
 use crate::error::RunnerError;
 use crate::runner::Drive;
@@ -39,11 +40,7 @@ const IDS_PER_REQUEST: usize = 250;
 enum Prepared {
     /// Fields for `crm.activity.add`, whether the activity is completed after the add, and
     /// the files to download into its `FILES`.
-    Create {
-        fields: Fields,
-        complete: bool,
-        files: Vec<PendingFile>,
-    },
+    Create { record: ToCreate, complete: bool },
     /// An outcome without a call: failed, or outside the period.
     Settled(RecordOutcome),
 }
@@ -72,19 +69,11 @@ pub(crate) async fn run(
     migration: &Migration,
     context: &Context,
 ) -> Result<Pass, RunnerError> {
-    let kind = RecordKind::Note;
-    let total = migration
-        .counts()
-        .get(&Entity::Events)
-        .map_or(0, |count| count.total);
-    let period = migration.settings().and_then(|settings| settings.period);
-    let mover = NoteMover { period, context };
-    walk(drive, kind, total, &mover).await
+    walk(drive, migration, Entity::Events, &NoteMover { context }).await
 }
 
 /// Notes, as [`walk`] moves them.
 struct NoteMover<'a> {
-    period: Option<Period>,
     context: &'a Context,
 }
 
@@ -95,11 +84,12 @@ impl Mover for NoteMover<'_> {
         &self,
         drive: &Drive<'_>,
         pending: &[u64],
+        period: Option<Period>,
     ) -> Result<Self::Prepared, RunnerError> {
         if pending.is_empty() {
             return Ok(BTreeMap::new());
         }
-        prepare(drive, pending, self.period, self.context).await
+        prepare(drive, pending, period, self.context).await
     }
 
     async fn send(
@@ -109,8 +99,7 @@ impl Mover for NoteMover<'_> {
         prepared: &mut Self::Prepared,
         in_doubt: &mut bool,
     ) -> Result<Sent, RunnerError> {
-        let (outcomes, deferred) = send(drive, batch, prepared, self.context, in_doubt).await?;
-        Ok(Sent { outcomes, deferred })
+        send(drive, batch, prepared, self.context, in_doubt).await
     }
 }
 
@@ -243,14 +232,18 @@ fn decide(note: &AmoNote, owner_name: &str, period: Option<Period>, context: &Co
         }
     };
 
-    Prepared::Create {
+    let record = ToCreate {
+        amo_id: note.id,
         fields: mapped.mapped.fields,
-        complete: mapped.complete_after_add,
         files: mapped.mapped.files,
+    };
+    Prepared::Create {
+        record,
+        complete: mapped.complete_after_add,
     }
 }
 
-/// Sends one batch and returns the outcome of every note in it, and the notes whose files
+/// Sends one batch and returns the outcome of every note in it, but for the notes whose files
 /// did not fit the batch's byte budget (they stay in `prepared`).
 async fn send(
     drive: &Drive<'_>,
@@ -258,25 +251,20 @@ async fn send(
     prepared: &mut BTreeMap<u64, Prepared>,
     context: &Context,
     in_doubt: &mut bool,
-) -> Result<(Vec<RecordOutcome>, Vec<u64>), RunnerError> {
+) -> Result<Sent, RunnerError> {
     let b24 = &drive.runner.services.b24;
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut to_create = Vec::new();
+    let mut completed_after_add = BTreeSet::new();
 
     for amo_id in batch {
         match prepared.remove(amo_id) {
             Some(Prepared::Settled(outcome)) => outcomes.push(outcome),
-            Some(Prepared::Create {
-                fields,
-                complete,
-                files,
-            }) => {
-                to_create.push(Create {
-                    amo_id: *amo_id,
-                    fields,
-                    complete,
-                    files,
-                });
+            Some(Prepared::Create { record, complete }) => {
+                if complete {
+                    completed_after_add.insert(*amo_id);
+                }
+                to_create.push(record);
             }
             None => outcomes.push(RecordOutcome::Failed {
                 amo_id: *amo_id,
@@ -295,16 +283,16 @@ async fn send(
     if *in_doubt && !to_create.is_empty() {
         let origins: Vec<(u64, String)> = to_create
             .iter()
-            .map(|create| (create.amo_id, text_field(&create.fields, "ORIGIN_ID")))
+            .map(|record| (record.amo_id, text_field(&record.fields, "ORIGIN_ID")))
             .collect();
         let found = find_by_origin(drive, &origins).await?;
-        to_create.retain(|create| {
-            let amo_id = create.amo_id;
+        to_create.retain(|record| {
+            let amo_id = record.amo_id;
             let Some(b24_id) = found.get(&amo_id) else {
                 return true;
             };
             tracing::info!(migration = %drive.id, amo_id, b24_id, "adopted an activity");
-            if create.complete {
+            if completed_after_add.contains(&amo_id) {
                 to_complete.push(*b24_id);
             }
             outcomes.push(transferred(amo_id, *b24_id));
@@ -315,21 +303,18 @@ async fn send(
     let deferred = files::attach_within_budget(drive, context, &mut to_create, "DESCRIPTION")
         .await?
         .into_iter()
-        .map(|create| {
-            let back = Prepared::Create {
-                fields: create.fields,
-                complete: create.complete,
-                files: create.files,
-            };
-            prepared.insert(create.amo_id, back);
-            create.amo_id
+        .map(|record| {
+            let amo_id = record.amo_id;
+            let complete = completed_after_add.contains(&amo_id);
+            prepared.insert(amo_id, Prepared::Create { record, complete });
+            amo_id
         })
         .collect();
     if !to_create.is_empty() {
         let mut request = Batch::new();
-        for create in &to_create {
-            let params = json!({"fields": create.fields});
-            request.push(format!("a{}", create.amo_id), "crm.activity.add", params)?;
+        for record in &to_create {
+            let params = json!({"fields": record.fields});
+            request.push(format!("a{}", record.amo_id), "crm.activity.add", params)?;
         }
         let answer = match b24.batch(&request).await {
             Ok(answer) => answer,
@@ -339,16 +324,10 @@ async fn send(
             }
         };
 
-        for Create {
-            amo_id, complete, ..
-        } in to_create
-        {
+        for ToCreate { amo_id, .. } in to_create {
             let key = format!("a{amo_id}");
             if let Some(error) = answer.failure(&key) {
-                // A command whose outcome is unknown may have created the record: like a
-                // passing fault, it interrupts, and the retried batch looks it up first.
-                let unknown = matches!(error, B24Error::OutcomeUnknown { .. });
-                if error.stops_run() || error.is_retryable() || unknown {
+                if error.leaves_record_pending() {
                     // The whole batch is retried after the interruption; what was created is
                     // adopted by origin then.
                     *in_doubt = true;
@@ -362,7 +341,7 @@ async fn send(
                 continue;
             }
             let b24_id = answer.result(&key).and_then(numeric_id).unwrap_or_default();
-            if complete {
+            if completed_after_add.contains(&amo_id) {
                 to_complete.push(b24_id);
             }
             outcomes.push(transferred(amo_id, b24_id));
@@ -376,25 +355,7 @@ async fn send(
         return Err(error);
     }
     *in_doubt = false;
-    Ok((outcomes, deferred))
-}
-
-/// A note to create.
-struct Create {
-    amo_id: u64,
-    fields: Fields,
-    complete: bool,
-    files: Vec<PendingFile>,
-}
-
-impl files::WithFiles for Create {
-    fn files(&mut self) -> &mut Vec<PendingFile> {
-        &mut self.files
-    }
-
-    fn fields(&mut self) -> &mut Fields {
-        &mut self.fields
-    }
+    Ok(Sent { outcomes, deferred })
 }
 
 /// Sets `COMPLETED = Y` on these activities, in one batch.

@@ -13,12 +13,13 @@
 //!   file goes alone); records past that wait for the next batch.
 //!
 //! Files are read whole into memory before they are encoded, so the memory a run needs grows
-//! with the batch budget, not with the account.
+//! with the batch budget and the largest file (at most [`MAX_FILE_BYTES`]), not with the
+//! account.
 
 use base64::Engine as _;
 use futures::StreamExt;
 use migrator_amocrm::{AmoError, Download};
-use migrator_domain::mapping::{FileSource, PendingFile};
+use migrator_domain::mapping::{Fields, FileSource, PendingFile};
 use serde_json::{Value, json};
 
 use super::Context;
@@ -40,11 +41,11 @@ const ACTIVITY_FILES: &str = "FILES";
 ///
 /// # Errors
 /// An amoCRM fault that may pass or that concerns the whole account.
-pub(crate) async fn attach(
+async fn attach(
     drive: &Drive<'_>,
     context: &Context,
     files: &[PendingFile],
-    fields: &mut serde_json::Map<String, Value>,
+    fields: &mut Fields,
     note_key: &str,
 ) -> Result<u64, RunnerError> {
     let mut attached = 0;
@@ -79,12 +80,11 @@ pub(crate) async fn attach(
     Ok(attached)
 }
 
-/// A record about to be created, whose files may still need downloading.
-pub(crate) trait WithFiles {
-    /// The files not downloaded yet.
-    fn files(&mut self) -> &mut Vec<PendingFile>;
-    /// The fields the files go into.
-    fn fields(&mut self) -> &mut serde_json::Map<String, Value>;
+/// A record about to be created: its fields, and the files still to download into them.
+pub(crate) struct ToCreate {
+    pub(crate) amo_id: u64,
+    pub(crate) fields: Fields,
+    pub(crate) files: Vec<PendingFile>,
 }
 
 /// Downloads the files of `records` into their fields, in order, until the batch carries
@@ -92,19 +92,19 @@ pub(crate) trait WithFiles {
 /// returned, to go into a later batch.
 ///
 /// # Errors
-/// As [`attach`].
-pub(crate) async fn attach_within_budget<T: WithFiles>(
+/// An amoCRM fault that may pass or that concerns the whole account.
+pub(crate) async fn attach_within_budget(
     drive: &Drive<'_>,
     context: &Context,
-    records: &mut Vec<T>,
+    records: &mut Vec<ToCreate>,
     note_key: &str,
-) -> Result<Vec<T>, RunnerError> {
+) -> Result<Vec<ToCreate>, RunnerError> {
     let mut used = 0;
     let mut deferred = Vec::new();
     let mut kept = Vec::with_capacity(records.len());
 
     for mut record in records.drain(..) {
-        if record.files().is_empty() {
+        if record.files.is_empty() {
             kept.push(record);
             continue;
         }
@@ -112,8 +112,8 @@ pub(crate) async fn attach_within_budget<T: WithFiles>(
             deferred.push(record);
             continue;
         }
-        let pending = std::mem::take(record.files());
-        used += attach(drive, context, &pending, record.fields(), note_key).await?;
+        let pending = std::mem::take(&mut record.files);
+        used += attach(drive, context, &pending, &mut record.fields, note_key).await?;
         kept.push(record);
     }
     *records = kept;

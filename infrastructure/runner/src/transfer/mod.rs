@@ -123,30 +123,6 @@ pub(crate) async fn still_moving(drive: &Drive<'_>) -> Result<bool, RunnerError>
     Ok(drive.runner.load(drive.id).await?.status() == Status::Transferring)
 }
 
-/// A chunk's pending record ids, handed out a batch at a time. A batch that could not take
-/// all its records (their files were over the batch's byte budget) puts the rest back in
-/// front, in order.
-pub(crate) struct Pending(std::collections::VecDeque<u64>);
-
-impl Pending {
-    pub(crate) fn new(ids: impl IntoIterator<Item = u64>) -> Pending {
-        Pending(ids.into_iter().collect())
-    }
-
-    /// The next batch of at most `BATCH_LIMIT` ids; `None` when none are left.
-    pub(crate) fn next_batch(&mut self) -> Option<Vec<u64>> {
-        let take = self.0.len().min(migrator_domain::chunk::BATCH_LIMIT);
-        (take > 0).then(|| self.0.drain(..take).collect())
-    }
-
-    /// Returns `ids` to the front of the queue.
-    pub(crate) fn put_back(&mut self, ids: Vec<u64>) {
-        for id in ids.into_iter().rev() {
-            self.0.push_front(id);
-        }
-    }
-}
-
 /// The numeric id of a stage recorded as `<id>/<STATUS_ID>`.
 pub(crate) fn stage_numeric_id(b24_id: &str) -> u64 {
     b24_id

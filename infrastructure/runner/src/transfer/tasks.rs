@@ -15,7 +15,7 @@ use migrator_bitrix24::{B24Error, Batch};
 use migrator_domain::chunk::{FailureCode, RecordOutcome};
 use migrator_domain::mapping::task::{AmoTask, ORIGIN_KIND, map_task};
 use migrator_domain::mapping::{AmoEntity, Fields};
-use migrator_domain::{Entity, Migration, Period, RecordKind};
+use migrator_domain::{Entity, Migration, Period};
 use serde_json::json;
 
 use super::events::numeric_id;
@@ -41,19 +41,11 @@ pub(crate) async fn run(
     migration: &Migration,
     context: &Context,
 ) -> Result<Pass, RunnerError> {
-    let kind = RecordKind::Task;
-    let total = migration
-        .counts()
-        .get(&Entity::Tasks)
-        .map_or(0, |count| count.total);
-    let period = migration.settings().and_then(|settings| settings.period);
-    let mover = TaskMover { period, context };
-    walk(drive, kind, total, &mover).await
+    walk(drive, migration, Entity::Tasks, &TaskMover { context }).await
 }
 
 /// Tasks, as [`walk`] moves them.
 struct TaskMover<'a> {
-    period: Option<Period>,
     context: &'a Context,
 }
 
@@ -64,8 +56,9 @@ impl Mover for TaskMover<'_> {
         &self,
         drive: &Drive<'_>,
         pending: &[u64],
+        period: Option<Period>,
     ) -> Result<Self::Prepared, RunnerError> {
-        prepare(drive, pending, self.period, self.context).await
+        prepare(drive, pending, period, self.context).await
     }
 
     async fn send(
@@ -76,10 +69,7 @@ impl Mover for TaskMover<'_> {
         in_doubt: &mut bool,
     ) -> Result<Sent, RunnerError> {
         let outcomes = send(drive, batch, prepared, in_doubt).await?;
-        Ok(Sent {
-            outcomes,
-            deferred: Vec::new(),
-        })
+        Ok(Sent::all(outcomes))
     }
 }
 
@@ -180,10 +170,7 @@ async fn send(
     for (amo_id, _) in to_create {
         let key = format!("t{amo_id}");
         if let Some(error) = answer.failure(&key) {
-            // A command whose outcome is unknown may have created the record: like a
-            // passing fault, it interrupts, and the retried batch looks it up first.
-            let unknown = matches!(error, B24Error::OutcomeUnknown { .. });
-            if error.stops_run() || error.is_retryable() || unknown {
+            if error.leaves_record_pending() {
                 *in_doubt = true;
                 return Err(error.into());
             }

@@ -11,9 +11,9 @@ use std::future::Future;
 
 use chrono::Utc;
 use migrator_domain::chunk::RecordOutcome;
-use migrator_domain::{ChunkCommand, ChunkId, RecordKind};
+use migrator_domain::{ChunkCommand, ChunkId, Entity, Migration, Period, RecordKind};
 
-use super::{Pass, Pending, still_moving};
+use super::{Pass, still_moving};
 use crate::chunks::chunk_count;
 use crate::error::RunnerError;
 use crate::runner::Drive;
@@ -25,16 +25,28 @@ pub(crate) struct Sent {
     pub(crate) deferred: Vec<u64>,
 }
 
+impl Sent {
+    /// A batch that settled every record it was given.
+    pub(crate) fn all(outcomes: Vec<RecordOutcome>) -> Sent {
+        Sent {
+            outcomes,
+            deferred: Vec::new(),
+        }
+    }
+}
+
 /// One kind of record, moved by [`walk`].
 pub(crate) trait Mover: Sync {
     /// A chunk's pending records, read and decided.
     type Prepared: Send;
 
-    /// Reads these pending records from amoCRM and decides each one.
+    /// Reads these pending records from amoCRM and decides each one; records created outside
+    /// `period` stay in amoCRM.
     fn prepare(
         &self,
         drive: &Drive<'_>,
         pending: &[u64],
+        period: Option<Period>,
     ) -> impl Future<Output = Result<Self::Prepared, RunnerError>> + Send;
 
     /// Sends one batch of them; `in_doubt` asks it to look up first what the portal may
@@ -55,13 +67,19 @@ struct Loaded<P> {
     prepared: P,
 }
 
-/// Moves the pending records of `kind` (of which the run counted `total`), chunk by chunk.
+/// Moves the pending records of `entity`, chunk by chunk.
 pub(crate) async fn walk<M: Mover>(
     drive: &Drive<'_>,
-    kind: RecordKind,
-    total: u64,
+    migration: &Migration,
+    entity: Entity,
     mover: &M,
 ) -> Result<Pass, RunnerError> {
+    let kind = entity.primary_kind();
+    let total = migration
+        .counts()
+        .get(&entity)
+        .map_or(0, |count| count.total);
+    let period = migration.settings().and_then(|settings| settings.period);
     let chunks = chunk_count(total);
     let mut in_doubt = drive.in_doubt();
     let load = |index: u32| async move {
@@ -71,7 +89,7 @@ pub(crate) async fn walk<M: Mover>(
         let chunk_id = ChunkId::new(drive.id, kind, index);
         let chunk = drive.runner.store().load_chunk(chunk_id).await?;
         let pending: Vec<u64> = chunk.pending().collect();
-        let prepared = mover.prepare(drive, &pending).await?;
+        let prepared = mover.prepare(drive, &pending, period).await?;
         Ok(Some(Loaded {
             chunk_id,
             pending,
@@ -126,4 +144,28 @@ async fn move_chunk<M: Mover>(
         queue.put_back(sent.deferred);
     }
     Ok(Pass::Done)
+}
+
+/// A chunk's pending record ids, handed out a batch at a time. A batch that could not take
+/// all its records (their files were over the batch's byte budget) puts the rest back in
+/// front, in order.
+struct Pending(std::collections::VecDeque<u64>);
+
+impl Pending {
+    fn new(ids: impl IntoIterator<Item = u64>) -> Pending {
+        Pending(ids.into_iter().collect())
+    }
+
+    /// The next batch of at most `BATCH_LIMIT` ids; `None` when none are left.
+    fn next_batch(&mut self) -> Option<Vec<u64>> {
+        let take = self.0.len().min(migrator_domain::chunk::BATCH_LIMIT);
+        (take > 0).then(|| self.0.drain(..take).collect())
+    }
+
+    /// Returns `ids` to the front of the queue.
+    fn put_back(&mut self, ids: Vec<u64>) {
+        for id in ids.into_iter().rev() {
+            self.0.push_front(id);
+        }
+    }
 }
