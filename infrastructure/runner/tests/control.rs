@@ -316,28 +316,23 @@ async fn h1_views_rebuilt_from_the_events_alone_equal_the_live_views(kind: Kind)
 
     let projector = world.test.projector();
     let read = world.test.read();
+    let every_view = || async {
+        (
+            read.migration(id).await.expect("run"),
+            read.progress(id).await.expect("progress"),
+            read.failures(id, 0, 1_000_000).await.expect("failures"),
+            read.history(id, 0, 1_000_000).await.expect("history"),
+            read.created_newest_first(id, i64::MAX, 1_000_000)
+                .await
+                .expect("id map"),
+        )
+    };
     projector.catch_up().await.expect("live views");
-    let live = (
-        read.migration(id).await.expect("run"),
-        read.progress(id).await.expect("progress"),
-        read.failures(id, 0, 1_000_000).await.expect("failures"),
-        read.history(id, 0, 1_000_000).await.expect("history"),
-        read.created_newest_first(id, i64::MAX, 1_000_000)
-            .await
-            .expect("id map"),
-    );
+    let live = every_view().await;
 
     projector.rebuild().await.expect("rebuilt");
 
-    let rebuilt = (
-        read.migration(id).await.expect("run"),
-        read.progress(id).await.expect("progress"),
-        read.failures(id, 0, 1_000_000).await.expect("failures"),
-        read.history(id, 0, 1_000_000).await.expect("history"),
-        read.created_newest_first(id, i64::MAX, 1_000_000)
-            .await
-            .expect("id map"),
-    );
+    let rebuilt = every_view().await;
     assert_eq!(rebuilt.0, live.0, "view_migrations");
     assert_eq!(rebuilt.1, live.1, "view_progress");
     assert_eq!(rebuilt.2, live.2, "view_failures");

@@ -16,18 +16,9 @@ use migrator_runner::Stop;
 use migrator_sandbox_amocrm::generator::{EntityKind, NoteBody};
 use migrator_tests::{Kind, on_both_stores};
 use serde_json::Value;
-use support::World;
+use support::{World, text};
 
 const ALL: [Entity; 7] = Entity::ALL;
-
-/// A field of a portal record as text (the portal keeps ids as strings).
-fn text(record: &Value, key: &str) -> String {
-    match &record[key] {
-        Value::String(text) => text.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
 
 /// The portal records of one CRM type by their portal id.
 fn by_id(world: &World, key: &str) -> BTreeMap<String, Value> {

@@ -18,18 +18,9 @@ use migrator_runner::Stop;
 use migrator_tests::{Kind, on_both_stores};
 use secrecy::SecretString;
 use serde_json::Value;
-use support::World;
+use support::{World, text};
 
 const ALL: [Entity; 7] = Entity::ALL;
-
-/// A field of a portal record as text.
-fn text(record: &Value, key: &str) -> String {
-    match &record[key] {
-        Value::String(text) => text.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
 
 /// The portal's Drive files by id: (name, size).
 fn drive_files(world: &World) -> BTreeMap<u64, (String, u64)> {

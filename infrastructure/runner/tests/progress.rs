@@ -72,14 +72,14 @@ async fn e1_every_move_is_announced_with_its_size_and_its_progress_reaches_it(ki
             "{key}: the progress reached the end, and not past it"
         );
     }
-    let counting = phases
-        .iter()
-        .position(|(name, _, _)| name.starts_with("counting"));
-    let moving = phases
-        .iter()
-        .position(|(name, _, _)| name.starts_with("moving"));
+    let first = |prefix: &str| {
+        phases
+            .iter()
+            .position(|(name, _, _)| name.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no phase {prefix}: {phases:?}"))
+    };
     assert!(
-        counting < moving,
+        first("counting") < first("moving"),
         "counting is shown before moving: {phases:?}"
     );
 }

@@ -14,6 +14,17 @@ use secrecy::SecretString;
 use serde_json::Value;
 use uuid::Uuid;
 
+/// A field of a portal record as text (the portal keeps ids as strings).
+// Not every test binary reads fields as text.
+#[allow(dead_code)]
+pub fn text(record: &Value, key: &str) -> String {
+    match &record[key] {
+        Value::String(text) => text.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
 /// A generated account, an empty portal and a store.
 pub struct World {
     pub amo: AmoSandbox,
@@ -191,14 +202,9 @@ impl World {
     // Not every test binary reads the history.
     #[allow(dead_code)]
     pub async fn history(&self, id: Uuid) -> Vec<(String, Value)> {
-        self.test
-            .projector()
-            .catch_up()
-            .await
-            .expect("views caught up");
         let entries = self
-            .test
-            .read()
+            .views()
+            .await
             .history(id, 0, 1_000_000)
             .await
             .expect("history");
@@ -217,19 +223,24 @@ impl World {
     /// reason).
     #[allow(dead_code)]
     pub async fn failures(&self, id: Uuid) -> Vec<(String, i64, String, String)> {
-        self.test
-            .projector()
-            .catch_up()
-            .await
-            .expect("views caught up");
         let rows = self
-            .test
-            .read()
+            .views()
+            .await
             .failures(id, 0, 1_000_000)
             .await
             .expect("failures");
         rows.into_iter()
             .map(|(_, failure)| (failure.entity, failure.amo_id, failure.code, failure.reason))
             .collect()
+    }
+
+    /// The read models, once the projector has caught up with every event.
+    async fn views(&self) -> migrator_projections::ReadModels {
+        self.test
+            .projector()
+            .catch_up()
+            .await
+            .expect("views caught up");
+        self.test.read()
     }
 }
