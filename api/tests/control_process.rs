@@ -3,130 +3,54 @@
 //! record on the portal once. `migrator cancel ID` stops a run for good, and `migrator
 //! rollback ID` afterwards deletes what it had moved.
 
-use std::collections::BTreeMap;
+mod support;
+
 use std::process::Output;
 use std::time::Duration;
 
-use migrator_sandbox_amocrm::{AmoSandbox, SandboxConfig as AmoConfig};
-use migrator_sandbox_bitrix24::{B24Sandbox, SandboxConfig as B24Config};
 use serde_json::Value;
+use support::{Services, run_id};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
-use tokio::process::{Child, ChildStderr, Command};
+use tokio::process::{Child, ChildStderr};
 
-const KEY: &str = "2f3c2a1b0e9d8c7b6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa03";
-
-/// Both simulators, a store, and the portal slowed so that a run moves for many seconds.
-struct Setup {
-    amo: AmoSandbox,
-    b24: B24Sandbox,
-    _folder: tempfile::TempDir,
-    store: String,
+/// Both simulators and a store, the portal slowed so that a run moves for seconds.
+async fn slow_services() -> Services {
+    let services = Services::start(600, Some(50)).await;
+    services
+        .b24
+        .control()
+        .slow_down("batch", Duration::from_millis(400));
+    services
 }
 
-impl Setup {
-    async fn new() -> Setup {
-        let amo = AmoSandbox::start(AmoConfig {
-            size: 600,
-            rate_limit_rps: 50,
-            ..AmoConfig::default()
-        })
-        .await
-        .expect("amo");
-        let b24 = B24Sandbox::start(B24Config::default()).await.expect("b24");
-        b24.control().slow_down("batch", Duration::from_millis(400));
-        let folder = tempfile::tempdir().expect("a folder");
-        let store = format!("sqlite:{}", folder.path().join("m.db").display());
-        Setup {
-            amo,
-            b24,
-            _folder: folder,
-            store,
-        }
-    }
+/// Starts `migrator run` for the CRM core; returns the process, its id and its stderr.
+async fn start_run(services: &Services) -> (Child, String, BufReader<ChildStderr>) {
+    let args = services.run_args(&[
+        "--entities",
+        "users,companies,contacts,pipelines,deals",
+        // Files are not this test's subject, and each costs two amoCRM requests.
+        "--no-files",
+    ]);
+    let mut child = services.spawn(&args);
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    stderr.read_line(&mut line).await.expect("the id line");
+    (child, run_id(&line), stderr)
+}
 
-    /// Starts `migrator run` for the CRM core; returns the process, its id and its stderr.
-    async fn start_run(&self) -> (Child, String, BufReader<ChildStderr>) {
-        let (url, token, webhook) = (
-            self.amo.url(),
-            self.amo.access_token(),
-            self.b24.webhook_url(),
-        );
-        let mut child = Command::new(env!("CARGO_BIN_EXE_migrator"))
-            .args([
-                "run",
-                "--amo-url",
-                &url,
-                "--amo-token",
-                &token,
-                "--b24-webhook",
-                &webhook,
-                "--entities",
-                "users,companies,contacts,pipelines,deals",
-                // Files are not this test's subject, and each costs two amoCRM requests.
-                "--no-files",
-            ])
-            .env("MIGRATOR_STORE", &self.store)
-            .env("MIGRATOR_SECRET_KEY", KEY)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the binary starts");
-        let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-        let mut line = String::new();
-        stderr.read_line(&mut line).await.expect("the id line");
-        let id = line
-            .trim()
-            .strip_prefix("migration ")
-            .expect("the run names itself")
-            .to_owned();
-        (child, id, stderr)
-    }
-
-    async fn migrator(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_migrator"))
-            .args(args)
-            .env("MIGRATOR_STORE", &self.store)
-            .env("MIGRATOR_SECRET_KEY", KEY)
-            .output()
-            .await
-            .expect("the binary runs")
-    }
-
-    /// Sends `request` (pause or cancel) as soon as the run is moving records: the run
-    /// refuses both while it counts (counting cannot be stopped, C2).
-    async fn when_moving(&self, request: &str, id: &str) -> Output {
-        for _ in 0..300 {
-            let companies = self.portal("companies").len();
-            if companies > 0 {
-                let output = self.migrator(&[request, id]).await;
-                if output.status.success() {
-                    return output;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the run never moved, or never took `{request}`");
-    }
-
-    fn portal(&self, key: &str) -> Vec<Value> {
-        match &self.b24.control().state()[key] {
-            Value::Object(rows) => rows.values().cloned().collect(),
-            Value::Array(rows) => rows.clone(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// How many portal records of `key` carry each origin.
-    fn origins(&self, key: &str) -> BTreeMap<String, usize> {
-        let mut seen = BTreeMap::new();
-        for row in self.portal(key) {
-            if let Some(origin) = row["ORIGIN_ID"].as_str() {
-                *seen.entry(origin.to_owned()).or_insert(0) += 1;
+/// Sends `request` (pause or cancel) as soon as the run is moving records: the run
+/// refuses both while it counts (counting cannot be stopped, C2).
+async fn when_moving(services: &Services, request: &str, id: &str) -> Output {
+    for _ in 0..300 {
+        if !services.portal("companies").is_empty() {
+            let output = services.output(&[request, id]).await;
+            if output.status.success() {
+                return output;
             }
         }
-        seen
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    panic!("the run never moved, or never took `{request}`");
 }
 
 async fn rest_of(mut stderr: BufReader<ChildStderr>) -> String {
@@ -137,10 +61,10 @@ async fn rest_of(mut stderr: BufReader<ChildStderr>) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e3_pause_from_another_terminal_stops_the_run_and_resume_finishes_it_once() {
-    let setup = Setup::new().await;
-    let (mut child, id, stderr) = setup.start_run().await;
+    let services = slow_services().await;
+    let (mut child, id, stderr) = start_run(&services).await;
 
-    let paused = setup.when_moving("pause", &id).await;
+    let paused = when_moving(&services, "pause", &id).await;
 
     assert_eq!(
         String::from_utf8_lossy(&paused.stdout).trim(),
@@ -153,9 +77,9 @@ async fn e3_pause_from_another_terminal_stops_the_run_and_resume_finishes_it_onc
         said.contains("paused"),
         "the run says it was paused: {said}"
     );
-    let moved_before = setup.portal("contacts").len() + setup.portal("deals").len();
+    let moved_before = services.portal("contacts").len() + services.portal("deals").len();
 
-    let resumed = setup.migrator(&["resume", &id, "--json"]).await;
+    let resumed = services.output(&["resume", &id, "--json"]).await;
 
     assert!(
         resumed.status.success(),
@@ -164,7 +88,7 @@ async fn e3_pause_from_another_terminal_stops_the_run_and_resume_finishes_it_onc
     );
     let summary: Value = serde_json::from_slice(&resumed.stdout).expect("one JSON summary");
     assert_eq!(summary["status"], "awaiting_confirmation");
-    let moved_after = setup.portal("contacts").len() + setup.portal("deals").len();
+    let moved_after = services.portal("contacts").len() + services.portal("deals").len();
     assert!(
         moved_before < moved_after,
         "the pause came before the end ({moved_before} of {moved_after})"
@@ -174,7 +98,7 @@ async fn e3_pause_from_another_terminal_stops_the_run_and_resume_finishes_it_onc
         ("contacts", "contacts"),
         ("deals", "deals"),
     ] {
-        let seen = setup.origins(key);
+        let seen = services.origins(key);
         let twice: Vec<_> = seen.iter().filter(|(_, count)| **count > 1).collect();
         assert!(twice.is_empty(), "{key} created twice: {twice:?}");
         assert_eq!(
@@ -193,10 +117,10 @@ async fn e3_pause_from_another_terminal_stops_the_run_and_resume_finishes_it_onc
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e3_e4_cancel_stops_the_run_for_good_and_a_rollback_deletes_what_it_moved() {
-    let setup = Setup::new().await;
-    let (mut child, id, stderr) = setup.start_run().await;
+    let services = slow_services().await;
+    let (mut child, id, stderr) = start_run(&services).await;
 
-    let cancelled = setup.when_moving("cancel", &id).await;
+    let cancelled = when_moving(&services, "cancel", &id).await;
 
     assert_eq!(
         String::from_utf8_lossy(&cancelled.stdout).trim(),
@@ -208,21 +132,21 @@ async fn e3_e4_cancel_stops_the_run_for_good_and_a_rollback_deletes_what_it_move
         !status.success(),
         "a cancelled run did not complete: {said}"
     );
-    let moved = setup.portal("companies").len();
+    let moved = services.portal("companies").len();
     assert!(moved > 0, "something was moved before the cancel");
-    let resumed = setup.migrator(&["resume", &id, "--json"]).await;
+    let resumed = services.output(&["resume", &id, "--json"]).await;
     let summary: Value = serde_json::from_slice(&resumed.stdout).expect("one JSON summary");
     assert_eq!(
         summary["status"], "cancelled",
         "a cancelled run stays cancelled"
     );
     assert_eq!(
-        setup.portal("companies").len(),
+        services.portal("companies").len(),
         moved,
         "resume moved nothing more"
     );
 
-    let rolled_back = setup.migrator(&["rollback", &id, "--json"]).await;
+    let rolled_back = services.output(&["rollback", &id, "--json"]).await;
 
     assert!(
         rolled_back.status.success(),
@@ -231,7 +155,7 @@ async fn e3_e4_cancel_stops_the_run_for_good_and_a_rollback_deletes_what_it_move
     );
     for key in ["companies", "contacts", "deals"] {
         assert!(
-            setup.portal(key).is_empty(),
+            services.portal(key).is_empty(),
             "{key} stayed after the rollback"
         );
     }
