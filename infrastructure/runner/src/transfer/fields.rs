@@ -137,7 +137,7 @@ pub(crate) async fn prepare(
                 UserField {
                     id,
                     field_name: spec.field_name.clone(),
-                    user_type_id: String::new(),
+                    user_type_id: spec.user_type.as_str().to_owned(),
                     mandatory: false,
                     multiple: spec.multiple,
                     list: Vec::new(),
